@@ -1,0 +1,220 @@
+//! The `uplink` binary: serve a county, fill a demo county, migrate, create users, and print an
+//! example configuration. Every long job shows progress; every command has `--help`.
+
+mod config;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use uplink_service::{Db, DbUrl};
+use uplink_web::state::AppState;
+
+#[derive(Parser)]
+#[command(
+    name = "uplink",
+    version,
+    about = "Uplink: two-way rural e-commerce for a county — goods down to villages, farm products up to cities."
+)]
+struct Cli {
+    /// A TOML config file (default: ./uplink.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArgs {
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB [default: sqlite://uplink.db]
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+}
+
+#[derive(Args, Clone, Default)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Uplink (migrates the database first).
+    #[command(after_help = "Example:\n  uplink serve --db postgres://uplink@127.0.0.1/uplink --listen 0.0.0.0:8080")]
+    Serve(ServeArgs),
+    /// Fill an empty database with a generated demo county, print its logins, and serve it.
+    #[command(
+        after_help = "Example:\n  uplink demo --seed 7 --db sqlite://demo.db\n\nA database that already holds a county is served as it is, so a restart keeps the data."
+    )]
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Seed of the generated county: the same seed gives the same county.
+        #[arg(long, default_value_t = 2015)]
+        seed: u64,
+        /// Fill the database and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Bring the database schema up to date and exit.
+    #[command(after_help = "Example:\n  uplink migrate --db postgres://uplink@127.0.0.1/uplink")]
+    Migrate(DbArgs),
+    /// Print a commented example configuration file.
+    #[command(name = "default-config", after_help = "Example:\n  uplink default-config > uplink.toml")]
+    DefaultConfig,
+    /// Manage users.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a user; the way to the first admin of a real (non-demo) database.
+    #[command(
+        name = "create-user",
+        after_help = "Example:\n  UPLINK_PASSWORD='a long passphrase' uplink admin create-user --username root --name 'Platform admin' --admin"
+    )]
+    CreateUser {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Log-in name: 3–32 of a–z, 0–9, '.', '_', '-'.
+        #[arg(long)]
+        username: String,
+        /// Name shown in pages.
+        #[arg(long)]
+        name: String,
+        /// Make the user a platform admin.
+        #[arg(long)]
+        admin: bool,
+        /// Password (10–128 characters); read from UPLINK_PASSWORD so it stays out of shell history.
+        #[arg(long, env = "UPLINK_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+/// The password of every demo account; printed at start, so it is no secret.
+const DEMO_PASSWORD: &str = "uplink-demo";
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(run(cli))
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+async fn open(settings: &config::Settings) -> anyhow::Result<Db> {
+    let url = DbUrl::parse(&settings.db)?;
+    let db = Db::open(&url).await.with_context(|| format!("opening the database {url}"))?;
+    tracing::info!(db = %url, "database ready");
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let flags = |s: &ServeArgs| config::Overrides { db: s.db.db.clone(), listen: s.listen.clone() };
+    match cli.command {
+        Command::DefaultConfig => {
+            print!("{}", config::EXAMPLE);
+            Ok(())
+        }
+        Command::Migrate(d) => {
+            let s = config::load(cli.config.as_ref(), &config::Overrides { db: d.db, listen: None })?;
+            init_logs(&s.log_format);
+            let db = open(&s).await?;
+            println!("schema at version {}", uplink_store::schema_version(&db).await?);
+            Ok(())
+        }
+        Command::Serve(a) => {
+            let s = config::load(cli.config.as_ref(), &flags(&a))?;
+            init_logs(&s.log_format);
+            let db = open(&s).await?;
+            serve(db, &s).await
+        }
+        Command::Demo { serve: a, seed, no_serve } => {
+            let s = config::load(cli.config.as_ref(), &flags(&a))?;
+            init_logs(&s.log_format);
+            let db = open(&s).await?;
+            demo(&db, seed).await?;
+            if no_serve { Ok(()) } else { serve(db, &s).await }
+        }
+        Command::Admin(AdminCommand::CreateUser { db, username, name, admin, password }) => {
+            let s = config::load(cli.config.as_ref(), &config::Overrides { db: db.db, listen: None })?;
+            init_logs(&s.log_format);
+            let db = open(&s).await?;
+            let id = uplink_service::people::create_user_cli(&db, &username, &password, &name, admin)
+                .await
+                .map_err(|e| anyhow::anyhow!("could not create the user: {e}"))?;
+            println!("created user {username} ({id}){}", if admin { ", platform admin" } else { "" });
+            Ok(())
+        }
+    }
+}
+
+async fn demo(db: &Db, seed: u64) -> anyhow::Result<()> {
+    if !uplink_service::demo::is_empty(db).await? {
+        println!("The database already holds a county; serving it as it is.");
+        println!("Demo logins keep the password: {DEMO_PASSWORD}");
+        return Ok(());
+    }
+    let g = uplink_sim::generate(seed, &uplink_sim::CountySize::demo());
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("生成示范县 / seeding demo county {bar:40} {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let s = uplink_service::demo::seed(db, &g, DEMO_PASSWORD, &progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the demo county failed: {e}"))?;
+    bar.finish_and_clear();
+    println!(
+        "示范县 / demo county: {} — {} villages, {} stations, {} people (seed {seed})",
+        s.county_name, s.villages, s.stations, s.people
+    );
+    println!("演示账号 / demo logins (password: {DEMO_PASSWORD}):");
+    for (role, user) in &s.accounts {
+        println!("  {role:<10} {user}");
+    }
+    Ok(())
+}
+
+async fn serve(db: Db, s: &config::Settings) -> anyhow::Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(&s.listen).await.with_context(|| format!("listening on {}", s.listen))?;
+    let addr = listener.local_addr()?;
+    println!("Uplink serves at http://{addr}/  (API docs: http://{addr}/api/v1/docs)");
+    let st = AppState::new(db.clone(), s.secure_cookies);
+    uplink_web::serve(st, listener, shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,19 @@
+//! Uplink's domain, pure: identifiers, money, weights, geography, the county network and its
+//! people, and the validation rules that every edge (API, CLI, generator) applies before a value
+//! may exist. No IO, no async, no database: a rule lives here once and is called from elsewhere.
+
+pub mod geo;
+pub mod ids;
+pub mod money;
+pub mod network;
+pub mod people;
+pub mod records;
+pub mod text;
+pub mod validation;
+pub mod weight;
+
+pub use geo::{LatLon, RoadClass};
+pub use ids::*;
+pub use money::Fen;
+pub use validation::{FieldError, Invalid};
+pub use weight::Grams;

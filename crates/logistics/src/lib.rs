@@ -1,0 +1,1 @@
+//! Dispatch: road model, routing problems, planners and the feasibility checker (being built).

@@ -1,0 +1,17 @@
+//! Uplink's use cases: one function per command or query, used by the web layer and the CLI
+//! alike. Each checks who may do it (role and county), validates its input with the rules in
+//! `uplink-core`, and runs as one transaction; retryable writes take an idempotency key.
+
+pub mod access;
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod idempotency;
+pub mod network;
+pub mod paging;
+pub mod people;
+
+pub use access::Actor;
+pub use error::ServiceError;
+pub use idempotency::IdemKey;
+pub use uplink_store::{Db, DbUrl};

@@ -1,0 +1,204 @@
+//! The database handle: URL parsing (with the password hidden from logs), connecting with the
+//! right settings for each backend, and transactions.
+
+use crate::error::StoreError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL that has been checked: a known scheme, and for SQLite a folder that exists.
+/// `Debug` and `Display` hide the password so the URL can be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbUrl {
+    url: String,
+    backend: Backend,
+}
+
+impl DbUrl {
+    pub fn parse(raw: &str) -> Result<DbUrl, StoreError> {
+        let url = raw.trim().to_string();
+        if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let path = rest.split('?').next().unwrap_or("");
+            if path.is_empty() {
+                return Err(StoreError::Config(
+                    "the SQLite URL names no file; use sqlite://uplink.db (a file path after the scheme)".into(),
+                ));
+            }
+            if path != ":memory:" {
+                let parent = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
+                if let Some(dir) = parent
+                    && !dir.is_dir()
+                {
+                    return Err(StoreError::Config(format!(
+                        "the folder {} for the SQLite database does not exist; create it first or choose another path",
+                        dir.display()
+                    )));
+                }
+            }
+            return Ok(DbUrl { url, backend: Backend::Sqlite });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl { url, backend: Backend::Postgres });
+        }
+        let scheme = url.split(':').next().unwrap_or("");
+        Err(StoreError::Config(format!(
+            "unknown database scheme '{scheme}': use sqlite://FILE or postgres://USER@HOST/DB"
+        )))
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.url.split_once("://") else { return self.url.clone() };
+        match rest.split_once('@') {
+            Some((cred, host)) if cred.contains(':') => {
+                let user = cred.split(':').next().unwrap_or("");
+                format!("{scheme}://{user}:***@{host}")
+            }
+            _ => self.url.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DbUrl({})", self.redacted())
+    }
+}
+
+impl fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// One handle over either backend. On SQLite, writes go through a single connection (SQLite
+/// allows one writer; queueing in-process beats retrying on `SQLITE_BUSY`) and reads through a
+/// pool; on PostgreSQL both are the same pool.
+/// Durable by default: WAL with synchronous=FULL syncs the log at every commit, so an
+/// acknowledged write survives a crash of the process and of the machine.
+const SQLITE_PRAGMAS: [&str; 4] =
+    ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"];
+
+fn sqlite_pragmas(
+    c: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> futures_core::future::BoxFuture<'_, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        for p in SQLITE_PRAGMAS {
+            sqlx::query(p).execute(&mut *c).await?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Clone)]
+pub struct Db {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+/// A transaction over either backend. Dropped without `commit`, it rolls back.
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+impl Db {
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &DbUrl) -> Result<Db, StoreError> {
+        let db = Db::connect(url).await?;
+        crate::migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &DbUrl) -> Result<Db, StoreError> {
+        sqlx::any::install_default_drivers();
+        match url.backend {
+            Backend::Sqlite => {
+                let raw = url.as_str();
+                let with_mode = if raw.contains('?') { raw.to_string() } else { format!("{raw}?mode=rwc") };
+                let opts = AnyConnectOptions::from_str(&with_mode)?.disable_statement_logging();
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(sqlite_pragmas)
+                    .connect_with(opts.clone())
+                    .await?;
+                // Create the file and switch it to WAL before readers open it.
+                write.acquire().await?;
+                let read =
+                    AnyPoolOptions::new().max_connections(4).after_connect(sqlite_pragmas).connect_with(opts).await?;
+                Ok(Db { read, write, backend: Backend::Sqlite })
+            }
+            Backend::Postgres => {
+                let opts = AnyConnectOptions::from_str(url.as_str())?.disable_statement_logging();
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(opts)
+                    .await?;
+                Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A transaction for a use case that writes.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// A pooled connection for reads.
+    pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Any>, StoreError> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Whether the database answers; for `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut c = self.read.acquire().await?;
+        c.ping().await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked_and_passwords_hidden() {
+        assert_eq!(DbUrl::parse("sqlite://uplink.db").unwrap().backend(), Backend::Sqlite);
+        let pg = DbUrl::parse("postgres://app:s3cret@db.example:5432/uplink").unwrap();
+        assert_eq!(pg.backend(), Backend::Postgres);
+        assert!(!format!("{pg:?}").contains("s3cret"));
+        assert!(!pg.to_string().contains("s3cret"));
+        let e = DbUrl::parse("mysql://x").unwrap_err().to_string();
+        assert!(e.contains("unknown database scheme 'mysql'"), "{e}");
+        let e = DbUrl::parse("sqlite:///no/such/folder/uplink.db").unwrap_err().to_string();
+        assert!(e.contains("does not exist"), "{e}");
+    }
+}

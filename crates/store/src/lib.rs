@@ -1,0 +1,25 @@
+//! Uplink's persistence: one [`Db`] over SQLite (embedded, the default) and PostgreSQL
+//! (production), picked once from the URL scheme. Every query is one SQL text with `$N`
+//! placeholders that both backends run; migrations live in `migrations/{sqlite,postgres}` with
+//! the same version numbers. Repositories take a connection, so a use case can run many of them
+//! inside one transaction.
+
+mod db;
+mod error;
+pub mod idempotency;
+mod migrate;
+pub mod network;
+pub mod people;
+pub mod row;
+pub mod sessions;
+
+pub use db::{Backend, Db, DbUrl, Tx};
+pub use error::StoreError;
+pub use migrate::current_version as schema_version;
+pub use sqlx::AnyConnection as Conn;
+
+/// Now, in UTC microseconds: the one clock every stored time is read from.
+pub fn now_us() -> i64 {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}

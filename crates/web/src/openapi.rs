@@ -1,0 +1,83 @@
+//! The OpenAPI description of `/api/v1`, served as JSON, and the docs page rendered from it on
+//! the server: nothing is fetched at build time or at run time.
+
+use crate::api;
+use crate::context::Ctx;
+use crate::html::{esc, layout};
+use crate::problem::{Problem, ProblemField};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::response::Html;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Uplink API", description = "Two-way county e-commerce: the county network, people, orders, intake, dispatch."),
+    paths(
+        api::auth::token, api::auth::logout, api::auth::me, api::auth::set_locale,
+        api::network::list_counties, api::network::create_county, api::network::get_county,
+        api::network::list_townships, api::network::create_township, api::network::get_township, api::network::update_township,
+        api::network::list_villages, api::network::create_village, api::network::get_village, api::network::update_village,
+        api::network::list_hubs, api::network::create_hub, api::network::get_hub, api::network::update_hub,
+        api::network::list_stations, api::network::create_station, api::network::get_station, api::network::update_station,
+        api::people::list_people, api::people::create_person, api::people::get_person, api::people::update_person,
+    ),
+    components(schemas(Problem, ProblemField)),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, o: &mut utoipa::openapi::OpenApi) {
+        let c = o.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// Every operation, grouped by tag, with its summary and the statuses it answers.
+pub async fn docs(State(st): State<AppState>, ctx: Ctx) -> Html<String> {
+    let c = &st.catalog;
+    let l = ctx.lang;
+    let doc = ApiDoc::openapi();
+    let mut rows = String::new();
+    for (path, item) in &doc.paths.paths {
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (m, op) in ops {
+            let Some(op) = op else { continue };
+            let statuses: Vec<&str> = op.responses.responses.keys().map(String::as_str).collect();
+            rows.push_str(&format!(
+                "<tr><td class=m>{m}</td><td class=m>{}</td><td>{}</td><td>{}</td><td class=m>{}</td></tr>",
+                esc(path),
+                esc(&op.tags.clone().unwrap_or_default().join(", ")),
+                esc(op.summary.as_deref().or(op.description.as_deref()).unwrap_or("")),
+                esc(&statuses.join(" ")),
+            ));
+        }
+    }
+    let body = format!(
+        "<p>{} <a href=/api/v1/openapi.json>/api/v1/openapi.json</a>.</p><p>{}</p>\
+         <table id=operations><thead><tr><th>method</th><th>path</th><th>tag</th><th></th><th>status</th></tr></thead>\
+         <tbody>{rows}</tbody></table>",
+        esc(&c.t(l, "docs-intro", &[])),
+        esc(&c.t(l, "docs-auth", &[])),
+    );
+    let csrf = ctx.auth.as_ref().map(|a| a.csrf_token.clone());
+    Html(layout(c, l, &c.t(l, "docs-title", &[]), csrf.as_deref(), &body))
+}
