@@ -177,7 +177,7 @@ async fn demo(db: &Db, seed: u64) -> anyhow::Result<()> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let s = uplink_service::demo::seed(db, &g, DEMO_PASSWORD, &progress)
+    let s = uplink_service::demo::seed(db, &g, DEMO_PASSWORD, &Default::default(), &progress)
         .await
         .map_err(|e| anyhow::anyhow!("seeding the demo county failed: {e}"))?;
     bar.finish_and_clear();

@@ -28,9 +28,29 @@ pub async fn is_empty(db: &Db) -> Result<bool> {
     Ok(places::list_counties(&mut c).await?.is_empty())
 }
 
+/// How to seed: the demo uses the defaults; tests seed several counties into one database, so
+/// they prefix user names and create the platform admin once.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    pub username_prefix: String,
+    pub with_admin: bool,
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        SeedOptions { username_prefix: String::new(), with_admin: true }
+    }
+}
+
 /// Writes `g` with every account's password set to `password`, reporting progress as
 /// `(done, total)` records.
-pub async fn seed(db: &Db, g: &uplink_sim::County, password: &str, progress: &dyn Fn(u64, u64)) -> Result<Seeded> {
+pub async fn seed(
+    db: &Db,
+    g: &uplink_sim::County,
+    password: &str,
+    opts: &SeedOptions,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Seeded> {
     uplink_core::people::new_password(password).map_err(|e| e.under("password"))?;
     // One hash for all demo accounts: argon2id takes tens of milliseconds on purpose, and a
     // demo county has hundreds of accounts that share one published password anyway.
@@ -60,7 +80,11 @@ pub async fn seed(db: &Db, g: &uplink_sim::County, password: &str, progress: &dy
         is_admin: true,
         locale: None,
     };
-    repo::insert_user(&mut tx, &admin).await?;
+    let mut accounts = Vec::new();
+    if opts.with_admin {
+        repo::insert_user(&mut tx, &admin).await?;
+        accounts.push(("admin".to_string(), DEMO_ADMIN.to_string()));
+    }
 
     let mut townships = Vec::new();
     for t in &g.townships {
@@ -122,11 +146,11 @@ pub async fn seed(db: &Db, g: &uplink_sim::County, password: &str, progress: &dy
         stations.push(x.id);
         tick(1);
     }
-    let mut accounts = vec![("admin".to_string(), DEMO_ADMIN.to_string())];
     let mut shown = std::collections::BTreeSet::new();
     for p in &g.people {
         let user = match &p.username {
             Some(u) => {
+                let u = format!("{}{u}", opts.username_prefix);
                 let rec = repo::UserRecord {
                     id: UserId::new(),
                     username: u.clone(),
@@ -159,7 +183,7 @@ pub async fn seed(db: &Db, g: &uplink_sim::County, password: &str, progress: &dy
                 .transpose()?,
             buyer_kind: p.buyer_kind,
             household_size: p.household_size,
-            username: p.username.clone(),
+            username: p.username.as_ref().map(|u| format!("{}{u}", opts.username_prefix)),
         };
         repo::insert_person(&mut tx, &x, user).await?;
         tick(1);

@@ -46,10 +46,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             let field = if path == "." { String::new() } else { path };
             let inner = e.into_inner();
             let msg = inner.to_string();
+            // The path already ends at an unknown field; for a missing one it ends at its parent.
             let fe = if msg.starts_with("unknown field") {
-                let name = msg.split('`').nth(1).unwrap_or("").to_string();
-                let full = if field.is_empty() { name } else { format!("{field}.{name}") };
-                FieldError::new(full, "unknown-field")
+                FieldError::new(field, "unknown-field")
             } else if msg.starts_with("missing field") {
                 let name = msg.split('`').nth(1).unwrap_or("").to_string();
                 let full = if field.is_empty() { name } else { format!("{field}.{name}") };

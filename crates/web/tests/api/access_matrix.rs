@@ -1,0 +1,212 @@
+//! Every role against every endpoint, in its own county and in another one, with the status
+//! expected each time. The matrix must list every operation of the OpenAPI description: a new
+//! endpoint without an entry here fails `every_endpoint_has_an_entry`.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Who may call an endpoint.
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    /// No login needed.
+    Public,
+    /// Any logged-in user, about themselves.
+    LoggedIn,
+    AdminOnly,
+    /// Every member of the county (and admins).
+    CountyMember,
+    /// Operators (and admins) of the county.
+    Operator,
+    /// Operators, auditors and agents.
+    PeopleReaders,
+    /// Operators and agents.
+    PeopleRegistrars,
+}
+
+/// Method, path, who may call it, and the status of success.
+const MATRIX: &[(&str, &str, Rule, u16)] = &[
+    ("POST", "/api/v1/auth/token", Rule::Public, 200),
+    ("POST", "/api/v1/auth/logout", Rule::LoggedIn, 204),
+    ("GET", "/api/v1/me", Rule::LoggedIn, 200),
+    ("PUT", "/api/v1/me/locale", Rule::LoggedIn, 204),
+    ("GET", "/api/v1/counties", Rule::LoggedIn, 200),
+    ("POST", "/api/v1/counties", Rule::AdminOnly, 201),
+    ("GET", "/api/v1/counties/{county_id}", Rule::CountyMember, 200),
+    ("GET", "/api/v1/counties/{county_id}/townships", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/townships", Rule::Operator, 201),
+    ("GET", "/api/v1/counties/{county_id}/townships/{id}", Rule::CountyMember, 200),
+    ("PATCH", "/api/v1/counties/{county_id}/townships/{id}", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/villages", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/villages", Rule::Operator, 201),
+    ("GET", "/api/v1/counties/{county_id}/villages/{id}", Rule::CountyMember, 200),
+    ("PATCH", "/api/v1/counties/{county_id}/villages/{id}", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/hubs", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/hubs", Rule::Operator, 201),
+    ("GET", "/api/v1/counties/{county_id}/hubs/{id}", Rule::CountyMember, 200),
+    ("PATCH", "/api/v1/counties/{county_id}/hubs/{id}", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/stations", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/stations", Rule::Operator, 201),
+    ("GET", "/api/v1/counties/{county_id}/stations/{id}", Rule::CountyMember, 200),
+    ("PATCH", "/api/v1/counties/{county_id}/stations/{id}", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/people", Rule::PeopleReaders, 200),
+    ("POST", "/api/v1/counties/{county_id}/people", Rule::PeopleRegistrars, 201),
+    ("GET", "/api/v1/counties/{county_id}/people/{id}", Rule::PeopleReaders, 200),
+    ("PATCH", "/api/v1/counties/{county_id}/people/{id}", Rule::Operator, 200),
+];
+
+const ROLES: [&str; 10] =
+    ["admin", "operator", "agent", "farmer", "coop", "supplier", "buyer", "driver", "inspector", "auditor"];
+
+/// The status a caller of `role` should get; `foreign` when the caller belongs to another county.
+fn expected(success: u16, rule: Rule, role: Option<&str>, foreign: bool) -> StatusCode {
+    let ok = StatusCode::from_u16(success).unwrap();
+    let Some(role) = role else {
+        return if matches!(rule, Rule::Public) { ok } else { StatusCode::UNAUTHORIZED };
+    };
+    let county_scoped =
+        matches!(rule, Rule::CountyMember | Rule::Operator | Rule::PeopleReaders | Rule::PeopleRegistrars);
+    if county_scoped && foreign && role != "admin" {
+        return StatusCode::NOT_FOUND;
+    }
+    let allowed = match rule {
+        Rule::Public | Rule::LoggedIn | Rule::CountyMember => true,
+        Rule::AdminOnly => role == "admin",
+        Rule::Operator => matches!(role, "admin" | "operator"),
+        Rule::PeopleReaders => matches!(role, "admin" | "operator" | "auditor" | "agent"),
+        Rule::PeopleRegistrars => matches!(role, "admin" | "operator" | "agent"),
+    };
+    if allowed { ok } else { StatusCode::FORBIDDEN }
+}
+
+static SEQ: AtomicU32 = AtomicU32::new(1);
+
+/// A valid body for each write, unique where codes must be.
+fn body(method: &str, path: &str, county: &Value, ids: &Ids) -> Option<Value> {
+    let n = SEQ.fetch_add(1, Ordering::Relaxed);
+    let (lat, lon) = (county["centre"]["lat"].as_f64().unwrap(), county["centre"]["lon"].as_f64().unwrap());
+    let here = json!({"lat": lat, "lon": lon});
+    let b = match (method, path.rsplit('/').next().unwrap_or("")) {
+        ("POST", "token") => json!({"username": "admin", "password": PASSWORD}),
+        ("POST", "logout") => return None,
+        ("PUT", "locale") => json!({"locale": "en"}),
+        ("POST", "counties") => {
+            json!({"code": format!("M{n}"), "name": format!("矩阵县{n}"), "centre": {"lat": 30.0, "lon": 110.0}})
+        }
+        ("POST", "townships") => json!({"code": format!("MT{n}"), "name": format!("矩阵镇{n}"), "seat": here}),
+        ("POST", "villages") => {
+            json!({"township_id": ids.township, "code": format!("MV{n}"), "name": format!("矩阵村{n}"),
+            "location": here, "population": 800, "households": 250, "road_class": "gravel"})
+        }
+        ("POST", "hubs") => {
+            json!({"code": format!("MH{n}"), "name": format!("矩阵仓{n}"), "kind": "township_depot", "location": here})
+        }
+        ("POST", "stations") => {
+            json!({"village_id": ids.village, "code": format!("MS{n}"), "name": format!("矩阵站{n}"), "opening_hours": "08:00-18:00"})
+        }
+        ("POST", "people") => json!({"role": "buyer", "buyer_kind": "consumer", "name": format!("矩阵买家{n}")}),
+        ("PATCH", _) => json!({"name": format!("改名{n}")}),
+        _ => return None,
+    };
+    Some(b)
+}
+
+struct Ids {
+    township: String,
+    village: String,
+    hub: String,
+    station: String,
+    person: String,
+}
+
+async fn ids_of(app: &TestApp, admin: &str) -> Ids {
+    // A farmer is a trading party, so agents may read it too.
+    let c = app.a.county_id;
+    let farmers = app.get_json(admin, &format!("/api/v1/counties/{c}/people?role=farmer&limit=1")).await;
+    Ids {
+        township: app.first_id(admin, "townships").await,
+        village: app.first_id(admin, "villages").await,
+        hub: app.first_id(admin, "hubs").await,
+        station: app.first_id(admin, "stations").await,
+        person: farmers["items"][0]["id"].as_str().unwrap().to_string(),
+    }
+}
+
+fn concrete(path: &str, county: &str, ids: &Ids) -> String {
+    let id = if path.contains("/townships/") {
+        &ids.township
+    } else if path.contains("/villages/") {
+        &ids.village
+    } else if path.contains("/hubs/") {
+        &ids.hub
+    } else if path.contains("/stations/") {
+        &ids.station
+    } else {
+        &ids.person
+    };
+    path.replace("{county_id}", county).replace("{id}", id)
+}
+
+fn method(m: &str) -> Method {
+    Method::from_bytes(m.as_bytes()).unwrap()
+}
+
+#[tokio::test]
+async fn every_role_gets_the_expected_status_from_every_endpoint_in_its_county_and_in_another() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let ids = ids_of(&app, &admin).await;
+    let county_a = app.get_json(&admin, &format!("/api/v1/counties/{}", app.a.county_id)).await;
+    let a = app.a.county_id.to_string();
+    let mut callers: Vec<(String, Option<String>, bool)> = vec![("anonymous".into(), None, false)];
+    for r in ROLES {
+        let user = if r == "admin" { "admin".to_string() } else { app.user_a(r) };
+        callers.push((r.to_string(), Some(user), false));
+    }
+    for r in ["operator", "agent", "auditor", "farmer"] {
+        callers.push((r.to_string(), Some(app.user_b(r)), true));
+    }
+    let mut failures = vec![];
+    for (role, user, foreign) in &callers {
+        for (m, path, rule, success) in MATRIX {
+            // A fresh token per call: log-out would end a shared one.
+            let token = match user {
+                Some(u) => Some(app.token(u).await),
+                None => None,
+            };
+            let url = concrete(path, &a, &ids);
+            let b = body(m, path, &county_a, &ids);
+            let r = app.call(token.as_deref(), method(m), &url, b.as_ref()).await;
+            let want = expected(*success, *rule, user.as_ref().map(|_| role.as_str()), *foreign);
+            let got = r.status();
+            if got != want {
+                let text = r.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{role}{} {m} {path}: expected {want}, got {got} {text}",
+                    if *foreign { " (other county)" } else { "" }
+                ));
+            } else if !got.is_success() {
+                assert_eq!(r.headers()["content-type"], "application/problem+json", "{m} {path}");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[tokio::test]
+async fn every_endpoint_has_an_entry() {
+    let app = spawn_app().await;
+    let spec: Value = app.call(None, Method::GET, "/api/v1/openapi.json", None).await.json().await.unwrap();
+    let mut missing = vec![];
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for m in item.as_object().unwrap().keys() {
+            let m = m.to_uppercase();
+            if !MATRIX.iter().any(|(mm, p, _, _)| *mm == m && p == path) {
+                missing.push(format!("{m} {path}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "endpoints without an access-matrix entry: {missing:?}");
+    assert!(MATRIX.len() >= 27);
+}

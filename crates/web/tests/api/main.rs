@@ -1,0 +1,11 @@
+//! The API's stories, through real HTTP against a real server on port 0 with a fresh database
+//! per test. SQLite by default; PostgreSQL when `UPLINK_TEST_DB` names a server
+//! (`postgres://postgres@127.0.0.1/uplink_ci`): each test then gets a schema of its own there.
+
+mod access_matrix;
+mod auth;
+mod bad_input;
+mod helpers;
+mod network;
+mod people;
+mod schemas_agree;
