@@ -198,9 +198,26 @@ async fn serve(db: Db, s: &config::Settings) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("Uplink serves at http://{addr}/  (API docs: http://{addr}/api/v1/docs)");
     let st = AppState::new(db.clone(), s.secure_cookies);
+    let worker = tokio::spawn(run_scheduled_work(db.clone()));
     uplink_web::serve(st, listener, shutdown_signal()).await?;
+    worker.abort();
     db.close().await;
     Ok(())
+}
+
+/// Does the scheduled work (auto-acceptance, commission release, expired reservations) every few
+/// seconds. Tasks are rows, so a restart loses nothing, and each is done exactly once even with
+/// several servers on one PostgreSQL.
+async fn run_scheduled_work(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        match uplink_service::jobs::run_due(&db, uplink_store::now_us()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(done = n, "scheduled work done"),
+            Err(e) => tracing::warn!(error = %e, "scheduled work failed; retrying next round"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

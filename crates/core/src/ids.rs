@@ -56,4 +56,12 @@ id_type!(
     PersonId,
     /// A login identity; it may belong to people in several counties.
     UserId,
+    /// A city drop point (城市集配点) where uplink orders are delivered.
+    DropPointId,
+    /// An order, in either direction.
+    OrderId,
+    /// A product of the catalog.
+    ProductId,
+    /// A seller's offer of a product.
+    ListingId,
 );

@@ -2,13 +2,19 @@
 //! people, and the validation rules that every edge (API, CLI, generator) applies before a value
 //! may exist. No IO, no async, no database: a rule lives here once and is called from elsewhere.
 
+pub mod catalog;
 pub mod geo;
 pub mod ids;
+pub mod ledger;
 pub mod money;
 pub mod network;
+pub mod order;
+pub mod order_access;
 pub mod people;
 pub mod records;
+pub mod settings;
 pub mod text;
+pub mod time;
 pub mod validation;
 pub mod weight;
 

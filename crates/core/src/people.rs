@@ -72,6 +72,20 @@ impl Role {
             // The agent registers villagers and farmers at the station (issue: assisted ordering).
             RegisterParty => matches!(self, Operator | Agent),
             ManagePeople => self == Operator,
+            // Every party sees their own balance and statement (issue 3); whose, is checked per account.
+            ReadOwnLedger => true,
+            // The books as a whole: the operator runs them, the auditor checks them.
+            ReadLedger => matches!(self, Operator | Auditor),
+            ReconcileBank => self == Operator,
+            // Only trading parties hold a wallet they pay into.
+            TopUpWallet => self.is_party(),
+            // The catalog is public within the county, like the network: buyers browse it.
+            ReadCatalog => true,
+            // Sellers offer their own goods; the agent offers farm products for farmers and
+            // co-ops; the operator any (which seller, and which direction, is checked per listing).
+            ListForSale => matches!(self, Operator | Agent | Farmer | Coop | Supplier),
+            // Products are shared by every seller of them, so only the operator changes one.
+            ManageCatalog => self == Operator,
         }
     }
 }
@@ -87,6 +101,20 @@ pub enum Action {
     RegisterParty,
     /// Create and change any person record, staff included, and give them a login.
     ManagePeople,
+    /// See one's own ledger accounts and statements.
+    ReadOwnLedger,
+    /// See any account, statement and the trial balance of the county.
+    ReadLedger,
+    /// Import bank statements and match them to expected payments.
+    ReconcileBank,
+    /// Ask to top up one's own wallet by bank transfer.
+    TopUpWallet,
+    /// Browse products and listings.
+    ReadCatalog,
+    /// Create products and listings, and change listings (whose, is checked per listing).
+    ListForSale,
+    /// Change any product, and any listing of the county.
+    ManageCatalog,
 }
 
 /// A city buyer is a household or a business (restaurant, canteen, shop).

@@ -188,6 +188,18 @@ pub async fn seed(
         repo::insert_person(&mut tx, &x, user).await?;
         tick(1);
     }
+    for d in &g.drop_points {
+        let x = uplink_store::orders::DropPoint {
+            id: DropPointId::new(),
+            county_id: county.id,
+            code: d.code.to_string(),
+            name: d.name.clone(),
+            city: d.city.name().to_string(),
+            location: d.location,
+        };
+        uplink_store::orders::insert_drop_point(&mut tx, &x).await?;
+    }
+    crate::catalog::seed_catalog(&mut tx, county.id).await?;
     tx.commit().await.map_err(StoreError::from)?;
     // Show roles in the order of DESIGN §2.
     let order = |r: &str| Role::ALL.iter().position(|x| x.as_str() == r).map(|i| i + 1).unwrap_or(0);

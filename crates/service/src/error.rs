@@ -27,6 +27,13 @@ pub enum ServiceError {
     /// A record with this unique value exists already.
     #[error("duplicate {field}")]
     Duplicate { field: String },
+    /// The order's state does not allow this move; says what is allowed instead.
+    #[error(transparent)]
+    InvalidTransition(#[from] uplink_core::order::InvalidTransition),
+    /// The request is valid but the world says no: out of stock, not enough money, a window
+    /// closed. `kind` is the stable problem type, `field` the input it concerns.
+    #[error("{kind} ({field})")]
+    Conflict { kind: &'static str, field: String },
     /// The idempotency key was used before with a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyMismatch,

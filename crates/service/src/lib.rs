@@ -4,12 +4,18 @@
 
 pub mod access;
 pub mod auth;
+pub mod catalog;
 pub mod demo;
 mod error;
 pub mod idempotency;
+pub mod jobs;
+pub mod ledger;
 pub mod network;
+pub mod order_moves;
+pub mod orders;
 pub mod paging;
 pub mod people;
+pub mod settings;
 
 pub use access::Actor;
 pub use error::ServiceError;

@@ -4,11 +4,14 @@
 //! the same version numbers. Repositories take a connection, so a use case can run many of them
 //! inside one transaction.
 
+pub mod catalog;
 mod db;
 mod error;
 pub mod idempotency;
+pub mod ledger;
 mod migrate;
 pub mod network;
+pub mod orders;
 pub mod people;
 pub mod row;
 pub mod sessions;

@@ -10,12 +10,25 @@ struct Migration {
     postgres: &'static str,
 }
 
+/// One migration, by version and file name, from both backends' folders.
+macro_rules! migration {
+    ($v:expr, $name:literal) => {
+        Migration {
+            version: $v,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
 /// Both backends' files for every version, side by side so they cannot drift apart in number.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sqlite: include_str!("../migrations/sqlite/0001_network_and_people.sql"),
-    postgres: include_str!("../migrations/postgres/0001_network_and_people.sql"),
-}];
+/// Keep in version order.
+const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_network_and_people"),
+    migration!(2, "0002_catalog"),
+    migration!(3, "0003_ledger"),
+    migration!(4, "0004_orders"),
+];
 
 pub async fn run(db: &Db) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;

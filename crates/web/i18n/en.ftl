@@ -73,3 +73,46 @@ role-buyer = City buyer
 role-driver = Driver
 role-inspector = Inspector
 role-auditor = Auditor
+
+## Orders
+problem-invalid-transition = The order is "{ $state }"; it cannot "{ $event }"
+problem-conflict = This cannot be done right now; see the fields
+out-of-stock = Not enough in stock
+one-seller-per-order = One order holds goods of one seller going one way
+below-minimum-order = Below the minimum order of { $min }
+unknown-grade = No such grade
+no-grades = Goods going down have no grades
+downlink-to-station-only = Goods going down are delivered to a village station only
+uplink-to-city-only = Farm products go to a city drop point or an address, not a station
+too-many = Too many: at most { $max }
+pickup-codes-exhausted = This station has run out of pickup codes; try again shortly
+order-changed = Someone changed the order just now; reload and try again
+no-parcel-with-code = No parcel with this pickup code at this station
+return-window-closed = The return window has closed
+bad-pickup-code = A pickup code is 6 digits
+bad-date = "{ $input }" is not a date, e.g. 2026-08-03
+
+## Ledger
+insufficient-funds = Not enough money in { $account }: { $available } available, { $amount } needed
+same-account = Money must move between two different accounts
+transfer-already-resolved = This pending transfer was already posted or voided
+transfer-key-reused = This posting key was already used for a different transfer
+bad-account = "{ $input }" is not an account, e.g. county_bank or wallet:<person id>
+statement-line-quote = Line { $line }: a quote is not closed
+statement-line-columns = Line { $line }: expected 4 columns (date,amount,reference,payer), found { $found }
+statement-line-date = Line { $line }: "{ $input }" is not a date, e.g. 2026-08-03
+statement-line-amount = Line { $line }: "{ $input }" is not an amount in yuan, e.g. 1,250.50
+statement-line-reference = Line { $line }: the reference is empty or longer than { $max } characters
+
+## Catalog
+unit-weight-mismatch = This unit is a weight: one unit is { $expected } g
+bad-gtin = "{ $input }" is not a barcode number (8, 12, 13 or 14 digits)
+gtin-check-digit = The barcode's last digit is wrong (expected { $expected }); check it for a typing error
+grades-required = A farm product needs at least one grade
+grades-not-allowed = Goods going down have no grades
+no-base-grade = One grade must be the base grade, at factor 10000 (the listing price)
+bad-grade-code = A grade code uses only lower-case letters, digits, _ and -
+direction-not-allowed = Your role may not offer goods going this way
+not-for-direction = Does not apply to goods going this way
+seller-role-mismatch = This person ({ $role }) cannot sell goods going this way
+seller-not-allowed = You may list only for yourself (agents: for farmers and co-ops of the county)

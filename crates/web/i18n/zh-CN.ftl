@@ -73,3 +73,46 @@ role-buyer = 城市买家
 role-driver = 司机
 role-inspector = 质检员
 role-auditor = 审计
+
+## 订单（orders）
+problem-invalid-transition = 订单当前为“{ $state }”，不能执行“{ $event }”
+problem-conflict = 暂时无法完成，请看提示
+out-of-stock = 库存不足
+one-seller-per-order = 一张订单只能包含同一卖家、同一方向的商品
+below-minimum-order = 少于起订量 { $min }
+unknown-grade = 没有这个等级
+no-grades = 工业品没有等级
+downlink-to-station-only = 下行商品只能送到村级服务站
+uplink-to-city-only = 农产品订单送到城市集配点或地址，不送服务站
+too-many = 太多：最多 { $max } 项
+pickup-codes-exhausted = 本站取件码已用尽，请稍后再试
+order-changed = 订单刚被别人修改，请刷新后再试
+no-parcel-with-code = 本站没有这个取件码的包裹
+return-window-closed = 已过退货期限
+bad-pickup-code = 取件码是 6 位数字
+bad-date = “{ $input }”不是日期，例如 2026-08-03
+
+## 账本（ledger）
+insufficient-funds = { $account } 余额不足：可用 { $available }，需要 { $amount }
+same-account = 转账必须在两个不同的账户之间
+transfer-already-resolved = 这笔待定转账已经入账或作废
+transfer-key-reused = 这个记账键已用于另一笔转账
+bad-account = “{ $input }”不是账户，例如 county_bank 或 wallet:<人员编号>
+statement-line-quote = 第 { $line } 行：引号没有闭合
+statement-line-columns = 第 { $line } 行：应有 4 列（日期,金额,附言,付款人），实有 { $found } 列
+statement-line-date = 第 { $line } 行：“{ $input }”不是日期，例如 2026-08-03
+statement-line-amount = 第 { $line } 行：“{ $input }”不是以元计的金额，例如 1,250.50
+statement-line-reference = 第 { $line } 行：附言为空或超过 { $max } 个字符
+
+## 商品目录（catalog）
+unit-weight-mismatch = 这个单位本身就是重量：每单位 { $expected } 克
+bad-gtin = “{ $input }”不是商品条码（8、12、13 或 14 位数字）
+gtin-check-digit = 条码最后一位校验码不对（应为 { $expected }），请检查是否输错
+grades-required = 农产品至少要有一个等级
+grades-not-allowed = 工业品没有等级
+no-base-grade = 必须有一个基准等级，系数为 10000（即挂牌价）
+bad-grade-code = 等级代码只能用小写字母、数字、_ 和 -
+direction-not-allowed = 您的角色不能发布这个方向的商品
+not-for-direction = 这个方向的商品不适用此项
+seller-role-mismatch = 此人（{ $role }）不能销售这个方向的商品
+seller-not-allowed = 只能为自己挂牌（站长可为本县农户和合作社挂牌）

@@ -20,6 +20,9 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For a refused order move: the moves the order allows now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,11 +44,12 @@ pub struct ApiError {
     pub title_args: Vec<(&'static str, String)>,
     pub fields: Vec<FieldError>,
     pub retry_after_s: Option<i64>,
+    pub allowed: Option<Vec<String>>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, title_key: &'static str) -> Self {
-        ApiError { status, kind, title_key, title_args: vec![], fields: vec![], retry_after_s: None }
+        ApiError { status, kind, title_key, title_args: vec![], fields: vec![], retry_after_s: None, allowed: None }
     }
 
     pub fn invalid(fields: Vec<FieldError>) -> Self {
@@ -81,7 +85,13 @@ impl ApiError {
                 message: catalog.t(lang, f.code, &f.args.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()),
             })
             .collect();
-        let body = Problem { kind: format!("/problems/{}", self.kind), title, status: self.status.as_u16(), errors };
+        let body = Problem {
+            kind: format!("/problems/{}", self.kind),
+            title,
+            status: self.status.as_u16(),
+            errors,
+            allowed: self.allowed,
+        };
         let mut r = (self.status, axum::Json(body)).into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         r.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag()));
@@ -112,6 +122,15 @@ impl From<ServiceError> for ApiError {
             ServiceError::Duplicate { field } => ApiError {
                 fields: vec![FieldError::new(field, "duplicate")],
                 ..ApiError::new(StatusCode::CONFLICT, "duplicate", "problem-duplicate")
+            },
+            ServiceError::InvalidTransition(t) => ApiError {
+                title_args: vec![("event", t.event.as_str().to_string()), ("state", t.from.as_str().to_string())],
+                allowed: Some(t.allowed.iter().map(|e| e.as_str().to_string()).collect()),
+                ..ApiError::new(StatusCode::CONFLICT, "invalid-transition", "problem-invalid-transition")
+            },
+            ServiceError::Conflict { kind, field } => ApiError {
+                fields: vec![FieldError::new(field, kind)],
+                ..ApiError::new(StatusCode::CONFLICT, kind, "problem-conflict")
             },
             ServiceError::IdempotencyMismatch => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "problem-idempotency")

@@ -2,12 +2,21 @@
 //! translation from HTTP to one use case.
 
 pub mod auth;
+pub mod catalog;
+pub mod ledger;
 pub mod network;
+pub mod orders;
 pub mod people;
 
 use crate::state::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(auth::router()).merge(network::router()).merge(people::router())
+    Router::new()
+        .merge(auth::router())
+        .merge(network::router())
+        .merge(people::router())
+        .merge(ledger::router())
+        .merge(orders::router())
+        .merge(catalog::router())
 }

@@ -23,7 +23,31 @@ enum Rule {
     PeopleReaders,
     /// Operators and agents.
     PeopleRegistrars,
+    /// Members, about their own ledger accounts; the platform admin holds none in a county.
+    OwnAccounts,
+    /// Operators and auditors (and admins): the county's books.
+    LedgerReaders,
+    /// Trading parties (farmers, co-ops, suppliers, buyers), about their own wallet.
+    Parties,
+    /// Sellers and those who list for them: suppliers, farmers, co-ops, agents, operators.
+    Sellers,
+    /// Who may change a farmer's listing: the agent for the farmer, the operator.
+    ListingKeepers,
+    /// Who may place an order: for themselves (farmers, co-ops, buyers) or for a villager
+    /// (agents, operators).
+    Orderers,
+    /// Those who see the matrix's order: staff of the county, its seller and its agent.
+    OrderViewers,
+    /// County members of these roles (admins count as operators); other members get 403.
+    Only(&'static [&'static str]),
+    /// A move on the matrix's order (which is cancelled, so every allowed move is refused as a
+    /// conflict): these roles pass the permission check; other viewers get 403, the rest 404.
+    Move(&'static [&'static str]),
 }
+
+/// Who sees the matrix's order: it was placed by county A's agent for a villager, from the
+/// supplier's listing.
+const ORDER_VIEWERS: &[&str] = &["admin", "operator", "agent", "supplier", "driver", "inspector", "auditor"];
 
 /// Method, path, who may call it, and the status of success.
 const MATRIX: &[(&str, &str, Rule, u16)] = &[
@@ -54,6 +78,58 @@ const MATRIX: &[(&str, &str, Rule, u16)] = &[
     ("POST", "/api/v1/counties/{county_id}/people", Rule::PeopleRegistrars, 201),
     ("GET", "/api/v1/counties/{county_id}/people/{id}", Rule::PeopleReaders, 200),
     ("PATCH", "/api/v1/counties/{county_id}/people/{id}", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/ledger/me", Rule::CountyMember, 200),
+    ("GET", "/api/v1/counties/{county_id}/ledger/me/statement", Rule::OwnAccounts, 200),
+    ("GET", "/api/v1/counties/{county_id}/ledger/accounts", Rule::LedgerReaders, 200),
+    ("GET", "/api/v1/counties/{county_id}/ledger/accounts/{account}/statement", Rule::LedgerReaders, 200),
+    ("GET", "/api/v1/counties/{county_id}/ledger/trial-balance", Rule::LedgerReaders, 200),
+    ("POST", "/api/v1/counties/{county_id}/wallet-topups", Rule::Parties, 201),
+    ("POST", "/api/v1/counties/{county_id}/bank-statements", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/products", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/products", Rule::Sellers, 201),
+    ("GET", "/api/v1/counties/{county_id}/products/{id}", Rule::CountyMember, 200),
+    ("PATCH", "/api/v1/counties/{county_id}/products/{id}", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/listings", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/listings", Rule::Sellers, 201),
+    ("GET", "/api/v1/counties/{county_id}/listings/{id}", Rule::CountyMember, 200),
+    ("PATCH", "/api/v1/counties/{county_id}/listings/{id}", Rule::ListingKeepers, 200),
+    ("GET", "/api/v1/counties/{county_id}/orders", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/orders", Rule::Orderers, 201),
+    ("GET", "/api/v1/counties/{county_id}/orders/{id}", Rule::OrderViewers, 200),
+    ("GET", "/api/v1/counties/{county_id}/orders/{id}/history", Rule::OrderViewers, 200),
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/pay", Rule::Move(&["agent"]), 409),
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/confirm", Rule::Move(&["admin", "operator", "supplier"]), 409),
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/pack", Rule::Move(&["admin", "operator"]), 409),
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/ship", Rule::Move(&["admin", "operator", "driver"]), 409),
+    (
+        "POST",
+        "/api/v1/counties/{county_id}/orders/{id}/deliver",
+        Rule::Move(&["admin", "operator", "driver", "agent"]),
+        409,
+    ),
+    // Only the buyer accepts here (agents hand over against the code); the villager has no login.
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/accept", Rule::Move(&[]), 409),
+    (
+        "POST",
+        "/api/v1/counties/{county_id}/orders/{id}/cancel",
+        Rule::Move(&["admin", "operator", "supplier", "agent"]),
+        409,
+    ),
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/return", Rule::Move(&["admin", "operator", "agent"]), 409),
+    // No parcel waits under the code, so the station's agent gets a conflict.
+    ("POST", "/api/v1/counties/{county_id}/stations/{id}/handover", Rule::Only(&["agent"]), 409),
+    // More than the drawer holds, so those allowed reach the funds check.
+    (
+        "POST",
+        "/api/v1/counties/{county_id}/stations/{id}/cash-handovers",
+        Rule::Only(&["admin", "operator", "agent"]),
+        422,
+    ),
+    ("GET", "/api/v1/counties/{county_id}/settings", Rule::CountyMember, 200),
+    ("PUT", "/api/v1/counties/{county_id}/settings", Rule::Operator, 200),
+    ("GET", "/api/v1/counties/{county_id}/drop-points", Rule::CountyMember, 200),
+    // The farmer's wallet is empty, so those allowed reach the funds check.
+    ("POST", "/api/v1/counties/{county_id}/people/{id}/payouts", Rule::Operator, 422),
 ];
 
 const ROLES: [&str; 10] =
@@ -65,9 +141,26 @@ fn expected(success: u16, rule: Rule, role: Option<&str>, foreign: bool) -> Stat
     let Some(role) = role else {
         return if matches!(rule, Rule::Public) { ok } else { StatusCode::UNAUTHORIZED };
     };
-    let county_scoped =
-        matches!(rule, Rule::CountyMember | Rule::Operator | Rule::PeopleReaders | Rule::PeopleRegistrars);
+    let county_scoped = matches!(
+        rule,
+        Rule::CountyMember
+            | Rule::Operator
+            | Rule::PeopleReaders
+            | Rule::PeopleRegistrars
+            | Rule::OwnAccounts
+            | Rule::LedgerReaders
+            | Rule::Parties
+            | Rule::Sellers
+            | Rule::ListingKeepers
+            | Rule::Orderers
+            | Rule::OrderViewers
+            | Rule::Only(_)
+            | Rule::Move(_)
+    );
     if county_scoped && foreign && role != "admin" {
+        return StatusCode::NOT_FOUND;
+    }
+    if matches!(rule, Rule::OwnAccounts) && role == "admin" {
         return StatusCode::NOT_FOUND;
     }
     let allowed = match rule {
@@ -76,6 +169,25 @@ fn expected(success: u16, rule: Rule, role: Option<&str>, foreign: bool) -> Stat
         Rule::Operator => matches!(role, "admin" | "operator"),
         Rule::PeopleReaders => matches!(role, "admin" | "operator" | "auditor" | "agent"),
         Rule::PeopleRegistrars => matches!(role, "admin" | "operator" | "agent"),
+        Rule::OwnAccounts => true,
+        Rule::LedgerReaders => matches!(role, "admin" | "operator" | "auditor"),
+        Rule::Parties => matches!(role, "farmer" | "coop" | "supplier" | "buyer"),
+        Rule::Sellers => matches!(role, "admin" | "operator" | "agent" | "farmer" | "coop" | "supplier"),
+        Rule::ListingKeepers => matches!(role, "admin" | "operator" | "agent"),
+        Rule::Orderers => matches!(role, "admin" | "operator" | "agent" | "farmer" | "coop" | "buyer"),
+        Rule::OrderViewers => {
+            if !ORDER_VIEWERS.contains(&role) {
+                return StatusCode::NOT_FOUND;
+            }
+            true
+        }
+        Rule::Only(roles) => roles.contains(&role),
+        Rule::Move(roles) => {
+            if !ORDER_VIEWERS.contains(&role) {
+                return StatusCode::NOT_FOUND;
+            }
+            roles.contains(&role)
+        }
     };
     if allowed { ok } else { StatusCode::FORBIDDEN }
 }
@@ -83,7 +195,7 @@ fn expected(success: u16, rule: Rule, role: Option<&str>, foreign: bool) -> Stat
 static SEQ: AtomicU32 = AtomicU32::new(1);
 
 /// A valid body for each write, unique where codes must be.
-fn body(method: &str, path: &str, county: &Value, ids: &Ids) -> Option<Value> {
+fn body(method: &str, path: &str, county: &Value, ids: &Ids, role: &str) -> Option<Value> {
     let n = SEQ.fetch_add(1, Ordering::Relaxed);
     let (lat, lon) = (county["centre"]["lat"].as_f64().unwrap(), county["centre"]["lon"].as_f64().unwrap());
     let here = json!({"lat": lat, "lon": lon});
@@ -106,7 +218,27 @@ fn body(method: &str, path: &str, county: &Value, ids: &Ids) -> Option<Value> {
             json!({"village_id": ids.village, "code": format!("MS{n}"), "name": format!("矩阵站{n}"), "opening_hours": "08:00-18:00"})
         }
         ("POST", "people") => json!({"role": "buyer", "buyer_kind": "consumer", "name": format!("矩阵买家{n}")}),
+        ("POST", "products" | "listings") => crate::catalog::matrix_body(path, role, &ids.catalog, n),
+        ("PATCH", "{id}") if path.contains("/listings/") => json!({"price_fen": 1000 + n}),
         ("PATCH", _) => json!({"name": format!("改名{n}")}),
+        ("POST", "wallet-topups") => json!({"amount": "200.00"}),
+        ("POST", "orders") => {
+            let line = json!([{"listing_id": ids.order.listing, "units": 1}]);
+            if matches!(role, "farmer" | "coop" | "buyer") {
+                json!({"lines": line, "station_id": ids.order.station})
+            } else {
+                json!({"buyer_id": ids.order.villager, "lines": line, "station_id": ids.order.station})
+            }
+        }
+        ("POST", "pay") => json!({"method": "cash"}),
+        ("POST", "confirm" | "pack" | "ship" | "deliver" | "accept" | "cancel" | "return") => json!({}),
+        ("POST", "handover") => json!({"pickup_code": "000000"}),
+        ("POST", "cash-handovers" | "payouts") => json!({"amount": "999999"}),
+        ("PUT", "settings") => {
+            json!({"platform_fee_bps": 300, "agent_commission_bps": 200, "acceptance_window_hours": 72,
+            "return_window_days": 7, "reservation_ttl_minutes": 30})
+        }
+        ("POST", "bank-statements") => json!({"csv": "date,amount,reference,payer\n"}),
         _ => return None,
     };
     Some(b)
@@ -118,6 +250,48 @@ struct Ids {
     hub: String,
     station: String,
     person: String,
+    catalog: crate::catalog::CatalogIds,
+    order: OrderIds,
+}
+
+/// A cancelled order placed by county A's agent for a villager from the supplier's listing, and
+/// what a new order needs.
+struct OrderIds {
+    order: String,
+    listing: String,
+    station: String,
+    villager: String,
+}
+
+async fn order_ids(app: &TestApp) -> OrderIds {
+    let c = app.a.county_id;
+    let supplier_t = app.token(&app.user_a("supplier")).await;
+    let supplier = crate::orders::person(app, &app.user_a("supplier")).await;
+    let listing = crate::orders::rice_cooker(app, &supplier_t, supplier["id"].as_str().unwrap(), 1000).await;
+    let agent_t = app.token(&app.user_a("agent")).await;
+    let agent = crate::orders::person(app, &app.user_a("agent")).await;
+    let station = agent["station_id"].as_str().unwrap().to_string();
+    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let orders = format!("/api/v1/counties/{c}/orders");
+    let o = crate::orders::post(
+        app,
+        &agent_t,
+        &orders,
+        json!({"buyer_id": villager, "lines": [{"listing_id": listing, "units": 1}]}),
+    )
+    .await;
+    let o = crate::orders::ok(o, StatusCode::CREATED).await;
+    let order = o["id"].as_str().unwrap().to_string();
+    crate::orders::ok(
+        crate::orders::post(app, &agent_t, &format!("{orders}/{order}/cancel"), json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    OrderIds { order, listing, station, villager }
 }
 
 async fn ids_of(app: &TestApp, admin: &str) -> Ids {
@@ -130,11 +304,17 @@ async fn ids_of(app: &TestApp, admin: &str) -> Ids {
         hub: app.first_id(admin, "hubs").await,
         station: app.first_id(admin, "stations").await,
         person: farmers["items"][0]["id"].as_str().unwrap().to_string(),
+        catalog: crate::catalog::catalog_ids(app, admin).await,
+        order: order_ids(app).await,
     }
 }
 
 fn concrete(path: &str, county: &str, ids: &Ids) -> String {
-    let id = if path.contains("/townships/") {
+    let id = if path.contains("/orders/") {
+        &ids.order.order
+    } else if path.ends_with("/handover") || path.ends_with("/cash-handovers") {
+        &ids.order.station
+    } else if path.contains("/townships/") {
         &ids.township
     } else if path.contains("/villages/") {
         &ids.village
@@ -142,10 +322,14 @@ fn concrete(path: &str, county: &str, ids: &Ids) -> String {
         &ids.hub
     } else if path.contains("/stations/") {
         &ids.station
+    } else if path.contains("/products/") {
+        &ids.catalog.uplink_product
+    } else if path.contains("/listings/") {
+        &ids.catalog.listing
     } else {
         &ids.person
     };
-    path.replace("{county_id}", county).replace("{id}", id)
+    path.replace("{county_id}", county).replace("{id}", id).replace("{account}", "county_bank")
 }
 
 fn method(m: &str) -> Method {
@@ -176,7 +360,7 @@ async fn every_role_gets_the_expected_status_from_every_endpoint_in_its_county_a
                 None => None,
             };
             let url = concrete(path, &a, &ids);
-            let b = body(m, path, &county_a, &ids);
+            let b = body(m, path, &county_a, &ids, role);
             let r = app.call(token.as_deref(), method(m), &url, b.as_ref()).await;
             let want = expected(*success, *rule, user.as_ref().map(|_| role.as_str()), *foreign);
             let got = r.status();

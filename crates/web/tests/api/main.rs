@@ -5,7 +5,11 @@
 mod access_matrix;
 mod auth;
 mod bad_input;
+mod catalog;
 mod helpers;
+mod ledger;
 mod network;
+mod order_properties;
+mod orders;
 mod people;
 mod schemas_agree;

@@ -1,0 +1,82 @@
+//! A county's commercial settings: the platform fee and the agent's commission (basis points of
+//! the order total), and the windows that bound acceptance, returns and unpaid reservations.
+
+use crate::validation::{Checker, FieldError, Invalid};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CountySettings {
+    /// Platform fee, basis points of the order total (100 = 1 %).
+    pub platform_fee_bps: i64,
+    /// Station agent's commission on assisted orders, basis points.
+    pub agent_commission_bps: i64,
+    /// Hours after delivery when an order not yet accepted is accepted automatically.
+    pub acceptance_window_hours: i64,
+    /// Days after acceptance during which the buyer may return the goods.
+    pub return_window_days: i64,
+    /// Minutes an unpaid order holds its stock before it is cancelled.
+    pub reservation_ttl_minutes: i64,
+}
+
+impl Default for CountySettings {
+    fn default() -> Self {
+        CountySettings {
+            platform_fee_bps: 300,
+            agent_commission_bps: 200,
+            acceptance_window_hours: 72,
+            return_window_days: 7,
+            reservation_ttl_minutes: 30,
+        }
+    }
+}
+
+fn within(ck: &mut Checker, field: &str, v: i64, min: i64, max: i64) {
+    if !(min..=max).contains(&v) {
+        ck.push(FieldError::new(field, "out-of-range").arg("min", min).arg("max", max));
+    }
+}
+
+impl CountySettings {
+    pub fn check(self) -> Result<CountySettings, Invalid> {
+        let mut ck = Checker::new();
+        within(&mut ck, "platform_fee_bps", self.platform_fee_bps, 0, 3000);
+        within(&mut ck, "agent_commission_bps", self.agent_commission_bps, 0, 2000);
+        within(&mut ck, "acceptance_window_hours", self.acceptance_window_hours, 1, 24 * 30);
+        within(&mut ck, "return_window_days", self.return_window_days, 0, 60);
+        within(&mut ck, "reservation_ttl_minutes", self.reservation_ttl_minutes, 5, 24 * 60);
+        if self.platform_fee_bps + self.agent_commission_bps > 5000 {
+            ck.push(
+                FieldError::new("agent_commission_bps", "out-of-range")
+                    .arg("min", 0)
+                    .arg("max", 5000 - self.platform_fee_bps),
+            );
+        }
+        ck.finish().map(|_| self)
+    }
+
+    pub fn acceptance_window_us(&self) -> i64 {
+        self.acceptance_window_hours * 3600 * 1_000_000
+    }
+
+    pub fn return_window_us(&self) -> i64 {
+        self.return_window_days * 86_400 * 1_000_000
+    }
+
+    pub fn reservation_ttl_us(&self) -> i64 {
+        self.reservation_ttl_minutes * 60 * 1_000_000
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bounds_hold() {
+        assert!(CountySettings::default().check().is_ok());
+        let bad = CountySettings { platform_fee_bps: -1, return_window_days: 90, ..Default::default() };
+        let e = bad.check().unwrap_err();
+        assert_eq!(e.0.len(), 2);
+    }
+}
