@@ -1,7 +1,9 @@
 //! The `uplink` binary: serve a county, fill a demo county, migrate, create users, and print an
 //! example configuration. Every long job shows progress; every command has `--help`.
 
+mod bench_load;
 mod config;
+mod dispatch;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -57,6 +59,10 @@ enum Command {
         /// Fill the database and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Seed only the network, people, catalog and fleet: no orders, claims or lots (for
+        /// benchmarks and tests that count what they make themselves).
+        #[arg(long)]
+        no_trade: bool,
     },
     /// Bring the database schema up to date and exit.
     #[command(after_help = "Example:\n  uplink migrate --db postgres://uplink@127.0.0.1/uplink")]
@@ -67,6 +73,29 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Plan a county's day: route sheets with backhaul, cost per kg, and the saving.
+    #[command(
+        after_help = "Example:\n  uplink plan --date 2026-08-03 --county BC --time-limit 10 --db sqlite://uplink.db"
+    )]
+    Plan(dispatch::PlanArgs),
+    /// Solve a CVRPLIB (.vrp) or Solomon (.txt) instance and print the solution in CVRPLIB .sol form.
+    #[command(after_help = "Example:\n  uplink solve ../shared/data/vrplib/cvrp/A-n32-k5.vrp --time-limit 1")]
+    Solve(dispatch::SolveArgs),
+    /// Measure: load the API with the county's day.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Browse, order and pay, register villagers and hand parcels over, at a concurrency or a rate.
+    #[command(
+        after_help = "Examples:\n  uplink bench load --duration 30 --concurrency 32\n  uplink bench load --db postgres://postgres@127.0.0.1/bench --rate 500 --duration 30 --json\n  uplink bench load --url http://127.0.0.1:8080 --requests 10000"
+    )]
+    Load(bench_load::LoadArgs),
+    /// Plan a synthetic day on generated counties: planning time, km, cost and the backhaul saving.
+    #[command(after_help = "Examples:\n  uplink bench dispatch\n  uplink bench dispatch --villages 175 --time-limit 1")]
+    Dispatch(dispatch::BenchDispatchArgs),
 }
 
 #[derive(Subcommand)]
@@ -141,13 +170,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&s).await?;
             serve(db, &s).await
         }
-        Command::Demo { serve: a, seed, no_serve } => {
+        Command::Demo { serve: a, seed, no_serve, no_trade } => {
             let s = config::load(cli.config.as_ref(), &flags(&a))?;
             init_logs(&s.log_format);
             let db = open(&s).await?;
-            demo(&db, seed).await?;
-            if no_serve { Ok(()) } else { serve(db, &s).await }
+            demo(&db, seed, !no_trade).await?;
+            if no_serve {
+                // Closing checkpoints the write-ahead log into the database file.
+                db.close().await;
+                Ok(())
+            } else {
+                serve(db, &s).await
+            }
         }
+        Command::Plan(a) => {
+            let s = config::load(cli.config.as_ref(), &config::Overrides { db: a.db.db.clone(), listen: None })?;
+            init_logs(&s.log_format);
+            let db = open(&s).await?;
+            dispatch::plan(&db, &a).await
+        }
+        Command::Solve(a) => dispatch::solve(a).await,
+        Command::Bench(BenchCommand::Dispatch(a)) => dispatch::bench(a).await,
+        // No log subscriber: the report is the output, and logging every request would be load.
+        Command::Bench(BenchCommand::Load(a)) => bench_load::run(a).await,
         Command::Admin(AdminCommand::CreateUser { db, username, name, admin, password }) => {
             let s = config::load(cli.config.as_ref(), &config::Overrides { db: db.db, listen: None })?;
             init_logs(&s.log_format);
@@ -161,7 +206,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn demo(db: &Db, seed: u64) -> anyhow::Result<()> {
+async fn demo(db: &Db, seed: u64, trade: bool) -> anyhow::Result<()> {
     if !uplink_service::demo::is_empty(db).await? {
         println!("The database already holds a county; serving it as it is.");
         println!("Demo logins keep the password: {DEMO_PASSWORD}");
@@ -185,6 +230,19 @@ async fn demo(db: &Db, seed: u64) -> anyhow::Result<()> {
         "示范县 / demo county: {} — {} villages, {} stations, {} people (seed {seed})",
         s.county_name, s.villages, s.stations, s.people
     );
+    if trade {
+        let activity = uplink_service::demo_activity::seed_activity(db, s.county_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding the demo's trade failed: {e}"))?;
+        println!("交易 / trade: {} orders, {} claims", activity.orders, activity.claims);
+        let uplink = uplink_service::windows::demo::seed_demo(db, s.county_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding the demo's pre-order windows failed: {e}"))?;
+        println!("预售 / pre-order windows: {}, lots: {}", uplink.windows, uplink.lots);
+        if let Some(code) = uplink.trace_codes.first() {
+            println!("溯源 / trace a lot: /t/{code}");
+        }
+    }
     println!("演示账号 / demo logins (password: {DEMO_PASSWORD}):");
     for (role, user) in &s.accounts {
         println!("  {role:<10} {user}");

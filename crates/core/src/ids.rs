@@ -64,4 +64,18 @@ id_type!(
     ProductId,
     /// A seller's offer of a product.
     ListingId,
+    /// A vehicle of the county's fleet.
+    VehicleId,
+    /// One version of a day's dispatch plan.
+    PlanId,
+    /// What a driver recorded at a stop of a route sheet.
+    StopRecordId,
+    /// A pre-order window (预售期) of the uplink.
+    WindowId,
+    /// A farmer's declared supply for a window.
+    SupplyId,
+    /// A lot (批次) of farm produce, from intake onwards.
+    LotId,
+    /// A weight-loss incident against a lot's custodian.
+    IncidentId,
 );

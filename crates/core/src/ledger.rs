@@ -7,7 +7,7 @@
 pub mod bank;
 pub mod model;
 
-use crate::ids::{OrderId, PersonId, StationId};
+use crate::ids::{OrderId, PersonId, StationId, WindowId};
 use crate::money::Fen;
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
@@ -83,13 +83,19 @@ choice_enum!(
         CountyBank = "county_bank",
         /// Bank receipts not yet attributed to anyone.
         BankClearing = "bank_clearing",
+        /// What a pre-order window paid its farmers at intake ahead of its buyers' settlement:
+        /// owed back to the county by the window's escrows (a receivable, so debit-normal).
+        WindowAdvance = "window_advance",
     }
 );
 
 impl AccountKind {
     pub fn normal(self) -> Normal {
         match self {
-            AccountKind::StationCash | AccountKind::CountyBank | AccountKind::BankClearing => Normal::Debit,
+            AccountKind::StationCash
+            | AccountKind::CountyBank
+            | AccountKind::BankClearing
+            | AccountKind::WindowAdvance => Normal::Debit,
             _ => Normal::Credit,
         }
     }
@@ -112,6 +118,10 @@ choice_enum!(
         CashHandover = "cash_handover",
         Payout = "payout",
         Topup = "topup",
+        /// A farmer paid at the station for produce taken in (issue 4).
+        IntakePayment = "intake_payment",
+        /// A window order's farmer share, from its escrow back to the window's advance.
+        WindowRecovery = "window_recovery",
     }
 );
 
@@ -148,6 +158,8 @@ pub enum AccountKey {
     PlatformRevenue,
     CountyBank,
     BankClearing,
+    /// What one pre-order window advanced to its farmers.
+    WindowAdvance(WindowId),
 }
 
 impl AccountKey {
@@ -160,6 +172,7 @@ impl AccountKey {
             AccountKey::PlatformRevenue => AccountKind::PlatformRevenue,
             AccountKey::CountyBank => AccountKind::CountyBank,
             AccountKey::BankClearing => AccountKind::BankClearing,
+            AccountKey::WindowAdvance(_) => AccountKind::WindowAdvance,
         }
     }
 
@@ -173,6 +186,7 @@ impl AccountKey {
             AccountKey::Wallet(p) | AccountKey::Commission(p) => Some(p.0),
             AccountKey::Escrow(o) => Some(o.0),
             AccountKey::StationCash(s) => Some(s.0),
+            AccountKey::WindowAdvance(w) => Some(w.0),
             _ => None,
         }
     }
@@ -188,6 +202,7 @@ impl AccountKey {
             (AccountKind::PlatformRevenue, None) => AccountKey::PlatformRevenue,
             (AccountKind::CountyBank, None) => AccountKey::CountyBank,
             (AccountKind::BankClearing, None) => AccountKey::BankClearing,
+            (AccountKind::WindowAdvance, Some(o)) => AccountKey::WindowAdvance(WindowId(o)),
             _ => return Err(missing()),
         })
     }

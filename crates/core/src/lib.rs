@@ -3,9 +3,11 @@
 //! may exist. No IO, no async, no database: a rule lives here once and is called from elsewhere.
 
 pub mod catalog;
+pub mod epcis;
 pub mod geo;
 pub mod ids;
 pub mod ledger;
+pub mod lot;
 pub mod money;
 pub mod network;
 pub mod order;
@@ -15,8 +17,10 @@ pub mod records;
 pub mod settings;
 pub mod text;
 pub mod time;
+pub mod trust;
 pub mod validation;
 pub mod weight;
+pub mod window;
 
 pub use geo::{LatLon, RoadClass};
 pub use ids::*;

@@ -20,7 +20,8 @@ impl OpeningHours {
         let minutes = |s: &str| -> Option<i64> {
             let (h, m) = s.trim().split_once(':')?;
             let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-            ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+            // `then`, not `then_some`: the sum must not be computed for an hour out of range (overflow).
+            ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 24 * 60).then(|| h * 60 + m)
         };
         let (open_min, close_min) = (minutes(a).ok_or_else(bad)?, minutes(b).ok_or_else(bad)?);
         if open_min >= close_min {
@@ -114,6 +115,8 @@ mod tests {
         assert_eq!(OpeningHours::parse("18:00-08:00").unwrap_err().code, "hours-close-before-open");
         assert_eq!(OpeningHours::parse("8am-6pm").unwrap_err().code, "bad-hours");
         assert_eq!(OpeningHours::parse("00:00-24:00").unwrap().close_min, 1440);
+        // Found by the fuzz target: an hour too big to multiply by 60 is refused, not a panic.
+        assert_eq!(OpeningHours::parse("8888888888888808882:22-23:00").unwrap_err().code, "bad-hours");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //!   └─cancel─────┴───cancel──────┘→ cancelled                               │   └─dispute→ disputed
 //!                                                      delivered ─accept→ accepted ─settle→ settled
 //!                                                      settled ─return→ returned  (within the return window)
+//! disputed ─resolve→ delivered (claim decided: settle what is left) · disputed ─return→ returned (all refunded)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -42,10 +43,12 @@ pub enum OrderEvent {
     Cancel,
     Return,
     Dispute,
+    /// A claim on a delivered order is decided; the order goes back to delivered to settle.
+    Resolve,
 }
 
 impl OrderEvent {
-    pub const ALL: [OrderEvent; 10] = [
+    pub const ALL: [OrderEvent; 11] = [
         OrderEvent::Pay,
         OrderEvent::Confirm,
         OrderEvent::Pack,
@@ -56,6 +59,7 @@ impl OrderEvent {
         OrderEvent::Cancel,
         OrderEvent::Return,
         OrderEvent::Dispute,
+        OrderEvent::Resolve,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +74,7 @@ impl OrderEvent {
             OrderEvent::Cancel => "cancel",
             OrderEvent::Return => "return",
             OrderEvent::Dispute => "dispute",
+            OrderEvent::Resolve => "resolve",
         }
     }
 }
@@ -139,7 +144,11 @@ impl OrderState {
             // A return comes after settlement, within the county's return window (checked by
             // the use case, which knows the clock).
             (S::Settled, E::Return) => S::Returned,
-            (S::Delivered | S::Settled, E::Dispute) => S::Disputed,
+            // A claim on goods delivered but not yet accepted holds the escrow until decided.
+            (S::Delivered, E::Dispute) => S::Disputed,
+            (S::Disputed, E::Resolve) => S::Delivered,
+            // Everything refunded: nothing left to settle.
+            (S::Disputed, E::Return) => S::Returned,
             _ => return None,
         })
     }
@@ -266,7 +275,7 @@ mod tests {
         /// Whatever the events, the state only ever changes through the table, a final state
         /// stays final, and money paid is never "paid" again.
         #[test]
-        fn random_events_follow_the_table(events in proptest::collection::vec(0usize..10, 0..40)) {
+        fn random_events_follow_the_table(events in proptest::collection::vec(0usize..11, 0..40)) {
             let mut s = OrderState::Placed;
             let mut paid_times = 0;
             for i in events {

@@ -86,6 +86,14 @@ impl Role {
             ListForSale => matches!(self, Operator | Agent | Farmer | Coop | Supplier),
             // Products are shared by every seller of them, so only the operator changes one.
             ManageCatalog => self == Operator,
+            // Dispatch (issue 5): staff see the fleet; the operator keeps it and plans the day;
+            // the auditor reads plans; a driver reads and records on their own route sheet only
+            // (whose vehicle, is checked per sheet).
+            ReadFleet => !self.is_party(),
+            ManageDispatch => self == Operator,
+            ReadDispatch => matches!(self, Operator | Auditor),
+            ReadRouteSheet => matches!(self, Operator | Auditor | Driver),
+            RecordStop => matches!(self, Operator | Driver),
         }
     }
 }
@@ -115,6 +123,16 @@ pub enum Action {
     ListForSale,
     /// Change any product, and any listing of the county.
     ManageCatalog,
+    /// See the county's vehicles.
+    ReadFleet,
+    /// Keep the fleet and the road matrix, and plan the day's dispatch.
+    ManageDispatch,
+    /// Read dispatch plans, their costs and savings.
+    ReadDispatch,
+    /// Read a route sheet (drivers: their own vehicle's).
+    ReadRouteSheet,
+    /// Record what was handed over at a stop (drivers: on their own vehicle's sheet).
+    RecordStop,
 }
 
 /// A city buyer is a household or a business (restaurant, canteen, shop).

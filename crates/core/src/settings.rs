@@ -17,6 +17,34 @@ pub struct CountySettings {
     pub return_window_days: i64,
     /// Minutes an unpaid order holds its stock before it is cancelled.
     pub reservation_ttl_minutes: i64,
+    /// Days after delivery during which the buyer may open a claim.
+    #[serde(default = "defaults::claim_window_days")]
+    pub claim_window_days: i64,
+    /// Days after a claim's decision during which either side may appeal; then it is final.
+    #[serde(default = "defaults::appeal_window_days")]
+    pub appeal_window_days: i64,
+    /// How far below zero a seller's wallet may go to refund a claim after settlement, fen.
+    #[serde(default = "defaults::seller_debt_limit_fen")]
+    pub seller_debt_limit_fen: i64,
+    /// A seller whose trust score is below this gets new listings suspended until review.
+    #[serde(default = "defaults::trust_threshold")]
+    pub trust_threshold: i64,
+}
+
+/// Defaults for settings added after the first, so older clients' requests still read.
+mod defaults {
+    pub fn claim_window_days() -> i64 {
+        7
+    }
+    pub fn appeal_window_days() -> i64 {
+        3
+    }
+    pub fn seller_debt_limit_fen() -> i64 {
+        50_000
+    }
+    pub fn trust_threshold() -> i64 {
+        30
+    }
 }
 
 impl Default for CountySettings {
@@ -27,6 +55,10 @@ impl Default for CountySettings {
             acceptance_window_hours: 72,
             return_window_days: 7,
             reservation_ttl_minutes: 30,
+            claim_window_days: defaults::claim_window_days(),
+            appeal_window_days: defaults::appeal_window_days(),
+            seller_debt_limit_fen: defaults::seller_debt_limit_fen(),
+            trust_threshold: defaults::trust_threshold(),
         }
     }
 }
@@ -45,6 +77,10 @@ impl CountySettings {
         within(&mut ck, "acceptance_window_hours", self.acceptance_window_hours, 1, 24 * 30);
         within(&mut ck, "return_window_days", self.return_window_days, 0, 60);
         within(&mut ck, "reservation_ttl_minutes", self.reservation_ttl_minutes, 5, 24 * 60);
+        within(&mut ck, "claim_window_days", self.claim_window_days, 1, 90);
+        within(&mut ck, "appeal_window_days", self.appeal_window_days, 0, 30);
+        within(&mut ck, "seller_debt_limit_fen", self.seller_debt_limit_fen, 0, 100_000_000);
+        within(&mut ck, "trust_threshold", self.trust_threshold, 0, 100);
         if self.platform_fee_bps + self.agent_commission_bps > 5000 {
             ck.push(
                 FieldError::new("agent_commission_bps", "out-of-range")
@@ -61,6 +97,14 @@ impl CountySettings {
 
     pub fn return_window_us(&self) -> i64 {
         self.return_window_days * 86_400 * 1_000_000
+    }
+
+    pub fn claim_window_us(&self) -> i64 {
+        self.claim_window_days * 86_400 * 1_000_000
+    }
+
+    pub fn appeal_window_us(&self) -> i64 {
+        self.appeal_window_days * 86_400 * 1_000_000
     }
 
     pub fn reservation_ttl_us(&self) -> i64 {

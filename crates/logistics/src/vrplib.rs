@@ -59,6 +59,10 @@ pub struct Instance {
     pub customer: Vec<usize>,
 }
 
+/// The largest instance read: the published sets stop at a few thousand nodes, and a distance
+/// matrix of 20,000² is already 3.2 GB.
+pub const MAX_NODES: usize = 20_000;
+
 pub fn read(text: &str, kind: InstanceKind) -> Result<Instance, VrplibError> {
     match kind {
         InstanceKind::Cvrp => read_cvrp(text),
@@ -153,6 +157,24 @@ pub fn read_cvrp(text: &str) -> Result<Instance, VrplibError> {
                 "NAME" => name = value.to_string(),
                 "DIMENSION" => {
                     let n: usize = number(line, value)?;
+                    // A second DIMENSION would resize what the sections already filled, and the
+                    // nodes read so far would no longer match it (found by the fuzz target).
+                    if dimension.is_some() {
+                        return Err(VrplibError::Unsupported {
+                            line,
+                            what: "a second DIMENSION".into(),
+                            supported: "one DIMENSION line",
+                        });
+                    }
+                    // The vectors are sized from the header, before any node is read: a huge
+                    // DIMENSION must be refused, not allocated (found by the fuzz target).
+                    if n > MAX_NODES {
+                        return Err(VrplibError::Unsupported {
+                            line,
+                            what: format!("DIMENSION {n}"),
+                            supported: "up to 20,000 nodes",
+                        });
+                    }
                     dimension = Some(n);
                     coords = vec![None; n];
                     demand = vec![None; n];
@@ -396,6 +418,16 @@ mod tests {
 
     const TINY: &str = "NAME : tiny\nTYPE : CVRP\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EUC_2D\nCAPACITY : 10\n\
         NODE_COORD_SECTION\n1 0 0\n2 3 4\n3 0 1\nDEMAND_SECTION\n1 0\n2 4\n3 5\nDEPOT_SECTION\n1\n-1\nEOF\n";
+
+    #[test]
+    fn a_huge_dimension_is_refused_before_anything_is_allocated() {
+        // Found by the fuzz target: this header used to abort with "capacity overflow".
+        let text = "NAME : big\nTYPE : CVRP\nDIMENSION : 6000000000000000000\nCAPACITY : 10\n";
+        assert!(matches!(read(text, InstanceKind::Cvrp), Err(VrplibError::Unsupported { line: 3, .. })));
+        // And a second DIMENSION after the sections (it used to leave zero nodes and underflow).
+        let twice = TINY.replace("EOF", "DIMENSION : 0\nEOF");
+        assert!(matches!(read(&twice, InstanceKind::Cvrp), Err(VrplibError::Unsupported { .. })), "{twice}");
+    }
 
     #[test]
     fn a_tiny_cvrp_reads_with_rounded_distances() {

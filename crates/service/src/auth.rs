@@ -130,7 +130,7 @@ pub async fn login(db: &Db, username: &str, password: &str, kind: CredentialKind
     Ok(Issued { secret, csrf_token, expires_us, actor: actor_of(view) })
 }
 
-fn actor_of(v: uplink_core::records::UserView) -> Actor {
+pub(crate) fn actor_of(v: uplink_core::records::UserView) -> Actor {
     Actor {
         user_id: v.id,
         username: v.username,

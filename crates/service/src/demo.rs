@@ -188,6 +188,7 @@ pub async fn seed(
         repo::insert_person(&mut tx, &x, user).await?;
         tick(1);
     }
+    crate::dispatch::seed_fleet(&mut tx, county.id, g, &opts.username_prefix).await?;
     for d in &g.drop_points {
         let x = uplink_store::orders::DropPoint {
             id: DropPointId::new(),

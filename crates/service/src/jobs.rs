@@ -61,6 +61,11 @@ async fn run_one(db: &Db, t: &Task, now_us: i64) -> Result<bool> {
     if !repo::claim_task(&mut tx, t, now_us, "done").await? {
         return Ok(false);
     }
+    // A pre-order window's task carries the window's id (issue 4).
+    if crate::windows::run_task(&mut tx, t, now_us).await? {
+        tx.commit().await.map_err(StoreError::from)?;
+        return Ok(true);
+    }
     let Some(mut o) = repo::get_order(&mut tx, t.county_id, t.order_id).await? else {
         tx.commit().await.map_err(StoreError::from)?;
         return Ok(true);

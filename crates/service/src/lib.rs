@@ -5,17 +5,25 @@
 pub mod access;
 pub mod auth;
 pub mod catalog;
+pub mod claims;
 pub mod demo;
+pub mod demo_activity;
+pub mod dispatch;
 mod error;
 pub mod idempotency;
+pub mod intake;
 pub mod jobs;
 pub mod ledger;
+pub mod lots;
 pub mod network;
 pub mod order_moves;
 pub mod orders;
 pub mod paging;
 pub mod people;
 pub mod settings;
+pub mod trust;
+mod trust_incidents;
+pub mod windows;
 
 pub use access::Actor;
 pub use error::ServiceError;

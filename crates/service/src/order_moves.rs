@@ -68,7 +68,7 @@ async fn load_for(
 
 /// Applies a move, refusing it when another request moved the order first.
 #[allow(clippy::too_many_arguments)]
-async fn step(
+pub(crate) async fn step(
     c: &mut Conn,
     actor: Option<&Actor>,
     o: &mut Order,
@@ -195,13 +195,30 @@ pub(crate) async fn accept_and_settle(
     note: Option<&str>,
     now: i64,
 ) -> Result<()> {
+    let total = o.total_fen;
+    accept_and_settle_amount(c, actor, o, note, now, total).await
+}
+
+/// Acceptance that settles `amount`: the total, or what is left after a claim's refund.
+pub(crate) async fn accept_and_settle_amount(
+    c: &mut Conn,
+    actor: Option<&Actor>,
+    o: &mut Order,
+    note: Option<&str>,
+    now: i64,
+    amount: i64,
+) -> Result<()> {
     let settings = repo::settings(c, o.county_id).await?;
     let commission_bps = if o.agent_id.is_some() { settings.agent_commission_bps } else { 0 };
-    let split = split_on_acceptance(Fen(o.total_fen), settings.platform_fee_bps, commission_bps)
-        .map_err(|e| e.under("total"))?;
+    let split =
+        split_on_acceptance(Fen(amount), settings.platform_fee_bps, commission_bps).map_err(|e| e.under("total"))?;
     let return_until = now + settings.return_window_us();
     step(c, actor, o, OrderEvent::Accept, note, &Stamp { accepted_us: Some(now), ..Default::default() }, now).await?;
-    ledger::settle_order(c, o.county_id, o.id, o.seller_id, o.agent_id, &split).await?;
+    // A pre-order window's order splits by its window's fees instead (issue 4).
+    let window_order = crate::windows::settle_window_order(c, o).await?;
+    if !window_order {
+        ledger::settle_order(c, o.county_id, o.id, o.seller_id, o.agent_id, &split).await?;
+    }
     step(
         c,
         actor,
@@ -212,6 +229,9 @@ pub(crate) async fn accept_and_settle(
         now,
     )
     .await?;
+    if window_order {
+        crate::windows::after_settlement(c, o).await?;
+    }
     repo::schedule(c, o.county_id, o.id, crate::jobs::RELEASE_COMMISSION, return_until).await?;
     Ok(())
 }
@@ -271,7 +291,7 @@ pub async fn handover(
 }
 
 /// Where a refund goes: back where the money came from.
-fn refund_target(o: &Order) -> Result<AccountKey> {
+pub(crate) fn refund_target(o: &Order) -> Result<AccountKey> {
     match (o.payment_method.as_deref(), o.station_id) {
         (Some("cash"), Some(st)) => Ok(AccountKey::StationCash(st)),
         (Some("wallet"), _) => Ok(AccountKey::Wallet(o.buyer_id)),

@@ -93,19 +93,40 @@ impl fmt::Display for DbUrl {
 /// pool; on PostgreSQL both are the same pool.
 /// Durable by default: WAL with synchronous=FULL syncs the log at every commit, so an
 /// acknowledged write survives a crash of the process and of the machine.
-const SQLITE_PRAGMAS: [&str; 4] =
-    ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"];
+const SQLITE_PRAGMAS: [&str; 3] = ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"];
+
+/// How SQLite syncs its write-ahead log at a commit. `Full` is the product and the only choice of
+/// `Db::open`; `Normal` (a machine crash may lose the last commits, a process crash loses
+/// nothing) exists so `uplink bench load` can measure what durability costs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqliteSync {
+    #[default]
+    Full,
+    Normal,
+}
 
 fn sqlite_pragmas(
-    c: &mut sqlx::AnyConnection,
-    _: sqlx::pool::PoolConnectionMetadata,
-) -> futures_core::future::BoxFuture<'_, Result<(), sqlx::Error>> {
-    Box::pin(async move {
-        for p in SQLITE_PRAGMAS {
-            sqlx::query(p).execute(&mut *c).await?;
-        }
-        Ok(())
-    })
+    sync: SqliteSync,
+) -> impl Fn(
+    &mut sqlx::AnyConnection,
+    sqlx::pool::PoolConnectionMetadata,
+) -> futures_core::future::BoxFuture<'_, Result<(), sqlx::Error>>
++ Send
++ Sync
++ 'static {
+    move |c, _| {
+        Box::pin(async move {
+            for p in SQLITE_PRAGMAS {
+                sqlx::query(p).execute(&mut *c).await?;
+            }
+            let s = match sync {
+                SqliteSync::Full => "PRAGMA synchronous=FULL",
+                SqliteSync::Normal => "PRAGMA synchronous=NORMAL",
+            };
+            sqlx::query(s).execute(&mut *c).await?;
+            Ok(())
+        })
+    }
 }
 
 #[derive(Clone)]
@@ -128,6 +149,17 @@ impl Db {
 
     /// Connects without migrating.
     pub async fn connect(url: &DbUrl) -> Result<Db, StoreError> {
+        Db::connect_with(url, SqliteSync::Full).await
+    }
+
+    /// Connects and migrates with a chosen SQLite sync mode; for the load benchmark only.
+    pub async fn open_for_benchmark(url: &DbUrl, sync: SqliteSync) -> Result<Db, StoreError> {
+        let db = Db::connect_with(url, sync).await?;
+        crate::migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    async fn connect_with(url: &DbUrl, sync: SqliteSync) -> Result<Db, StoreError> {
         sqlx::any::install_default_drivers();
         match url.backend {
             Backend::Sqlite => {
@@ -137,13 +169,16 @@ impl Db {
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(sqlite_pragmas)
+                    .after_connect(sqlite_pragmas(sync))
                     .connect_with(opts.clone())
                     .await?;
                 // Create the file and switch it to WAL before readers open it.
                 write.acquire().await?;
-                let read =
-                    AnyPoolOptions::new().max_connections(4).after_connect(sqlite_pragmas).connect_with(opts).await?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(sqlite_pragmas(sync))
+                    .connect_with(opts)
+                    .await?;
                 Ok(Db { read, write, backend: Backend::Sqlite })
             }
             Backend::Postgres => {

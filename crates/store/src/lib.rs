@@ -5,18 +5,22 @@
 //! inside one transaction.
 
 pub mod catalog;
+pub mod claims;
 mod db;
+pub mod dispatch;
 mod error;
 pub mod idempotency;
 pub mod ledger;
+pub mod lots;
 mod migrate;
 pub mod network;
 pub mod orders;
 pub mod people;
 pub mod row;
 pub mod sessions;
+pub mod windows;
 
-pub use db::{Backend, Db, DbUrl, Tx};
+pub use db::{Backend, Db, DbUrl, SqliteSync, Tx};
 pub use error::StoreError;
 pub use migrate::current_version as schema_version;
 pub use sqlx::AnyConnection as Conn;

@@ -28,6 +28,10 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_catalog"),
     migration!(3, "0003_ledger"),
     migration!(4, "0004_orders"),
+    migration!(5, "0005_windows"),
+    migration!(6, "0006_lots"),
+    migration!(7, "0007_dispatch"),
+    migration!(8, "0008_claims"),
 ];
 
 pub async fn run(db: &Db) -> Result<(), StoreError> {

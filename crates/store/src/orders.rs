@@ -325,17 +325,24 @@ pub async fn settings(c: &mut AnyConnection, county: CountyId) -> Result<CountyS
         acceptance_window_hours: row::int(&r, "acceptance_window_us")? / 3_600_000_000,
         return_window_days: row::int(&r, "return_window_us")? / 86_400_000_000,
         reservation_ttl_minutes: row::int(&r, "reservation_ttl_us")? / 60_000_000,
+        claim_window_days: row::int(&r, "claim_window_us")? / 86_400_000_000,
+        appeal_window_days: row::int(&r, "appeal_window_us")? / 86_400_000_000,
+        seller_debt_limit_fen: row::int(&r, "seller_debt_limit_fen")?,
+        trust_threshold: row::int(&r, "trust_threshold")?,
     })
 }
 
 pub async fn save_settings(c: &mut AnyConnection, county: CountyId, s: &CountySettings) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO county_settings (county_id, platform_fee_bps, agent_commission_bps, acceptance_window_us, \
-         return_window_us, reservation_ttl_us, updated_us) VALUES ($1,$2,$3,$4,$5,$6,$7) \
+         return_window_us, reservation_ttl_us, updated_us, claim_window_us, appeal_window_us, seller_debt_limit_fen, \
+         trust_threshold) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) \
          ON CONFLICT (county_id) DO UPDATE SET platform_fee_bps = excluded.platform_fee_bps, \
          agent_commission_bps = excluded.agent_commission_bps, acceptance_window_us = excluded.acceptance_window_us, \
          return_window_us = excluded.return_window_us, reservation_ttl_us = excluded.reservation_ttl_us, \
-         updated_us = excluded.updated_us",
+         updated_us = excluded.updated_us, claim_window_us = excluded.claim_window_us, \
+         appeal_window_us = excluded.appeal_window_us, seller_debt_limit_fen = excluded.seller_debt_limit_fen, \
+         trust_threshold = excluded.trust_threshold",
     )
     .bind(county.to_string())
     .bind(s.platform_fee_bps)
@@ -344,6 +351,10 @@ pub async fn save_settings(c: &mut AnyConnection, county: CountyId, s: &CountySe
     .bind(s.return_window_us())
     .bind(s.reservation_ttl_us())
     .bind(crate::now_us())
+    .bind(s.claim_window_us())
+    .bind(s.appeal_window_us())
+    .bind(s.seller_debt_limit_fen)
+    .bind(s.trust_threshold)
     .execute(c)
     .await?;
     Ok(())

@@ -7,7 +7,7 @@ use crate::problem::{ApiError, PendingProblem};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use uplink_service::auth::{self, Authenticated, CredentialKind};
@@ -60,6 +60,7 @@ pub async fn middleware(State(st): State<AppState>, mut req: Request, next: Next
         .and_then(Lang::from_tag)
         .unwrap_or_else(|| header_lang(req.headers()));
     req.extensions_mut().insert(Ctx { auth, secret, lang });
+    let api = req.uri().path().starts_with("/api/");
     let mut resp = next.run(req).await;
     let pending = resp.extensions_mut().remove::<PendingProblem>();
     match pending.and_then(|p| p.lock().ok().and_then(|mut g| g.take())) {
@@ -72,6 +73,13 @@ pub async fn middleware(State(st): State<AppState>, mut req: Request, next: Next
                 }
             }
             r
+        }
+        // A 405 anywhere (pages included) has an empty body; the API's other rejections too.
+        None if api || resp.status() == StatusCode::METHOD_NOT_ALLOWED => {
+            match crate::problem::from_plain_rejection(resp).await {
+                Ok(err) => err.render(&st.catalog, lang),
+                Err(resp) => resp,
+            }
         }
         None => resp,
     }

@@ -15,7 +15,9 @@ pub mod openapi;
 mod ops;
 mod pages;
 pub mod problem;
+mod route_sheet;
 pub mod state;
+pub mod trace;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -29,7 +31,9 @@ use tower_http::trace::TraceLayer;
 pub fn app(st: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(trace::router())
         .merge(pages::router())
+        .merge(route_sheet::router())
         .route("/api/v1/openapi.json", get(openapi::spec))
         .route("/api/v1/docs", get(openapi::docs))
         .route("/healthz", get(ops::healthz))

@@ -156,3 +156,43 @@ impl IntoResponse for ApiError {
 
 /// Pending errors are rendered by [`crate::render_problems`] in the request's language.
 pub type PendingProblem = std::sync::Arc<std::sync::Mutex<Option<ApiError>>>;
+
+/// Rejections made by axum itself rather than by our extractors — a query string or path that
+/// does not deserialize (plain text), a method the route does not take (empty) — turned into
+/// problems like every other 4xx of the API, so clients parse one shape. Found by the API fuzz run.
+pub async fn from_plain_rejection(resp: Response) -> Result<ApiError, Response> {
+    let status = resp.status();
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/problem+json"));
+    if !status.is_client_error() || is_problem {
+        return Err(resp);
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = resp
+            .headers()
+            .get(header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .map(|a| a.split(',').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect());
+        return Ok(ApiError { allowed, ..ApiError::new(status, "method-not-allowed", "problem-method-not-allowed") });
+    }
+    // Rejection texts are short; anything long is not one of axum's, so leave it alone.
+    let (parts, body) = resp.into_parts();
+    let bytes = match axum::body::to_bytes(body, 4096).await {
+        Ok(b) => b,
+        Err(_) => return Err(Response::from_parts(parts, axum::body::Body::empty())),
+    };
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    // "Failed to deserialize query string: offset: number too large to fit in target type"
+    let detail = text.split_once(": ").map(|(_, d)| d).unwrap_or(&text);
+    let field = match detail.split_once(": ") {
+        Some((f, _)) if !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') => f,
+        _ => "",
+    };
+    Ok(ApiError {
+        fields: vec![FieldError::new(field, "bad-parameter").arg("detail", detail)],
+        ..ApiError::new(status, "bad-request", "problem-invalid")
+    })
+}

@@ -61,6 +61,10 @@ pub struct DayPlan {
     pub totals: Totals,
     pub cost_allocation: CostAllocation,
     pub saving: Saving,
+    /// The combined plan itself: per used vehicle, its code and its jobs' ids in driving order.
+    /// The sheets group jobs by stop; this keeps the exact order, so a stored plan can be
+    /// re-checked later against its inputs.
+    pub routes: Vec<(String, Vec<String>)>,
 }
 
 /// Basis points of `part` in `whole`, rounded half away from zero; 0 when `whole` is 0.
@@ -189,7 +193,16 @@ pub fn plan_day(
         delivered_g: eval.routes.iter().map(|r| r.load_out.grams()).sum(),
         collected_g: eval.routes.iter().map(|r| r.load_back.grams()).sum(),
     };
-    Ok(DayPlan { sheets, unplanned, totals, cost_allocation, saving })
+    let routes = plan
+        .routes
+        .iter()
+        .filter(|r| !r.jobs.is_empty())
+        .map(|r| {
+            let ids = r.jobs.iter().map(|&j| dp.problem.jobs()[j].id.clone()).collect();
+            (dp.problem.vehicles()[r.vehicle].id.clone(), ids)
+        })
+        .collect();
+    Ok(DayPlan { sheets, unplanned, totals, cost_allocation, saving, routes })
 }
 
 /// The snake-case name serde gives a reason, without pulling in a serializer.

@@ -8,6 +8,7 @@ use crate::idempotency::IdemKey;
 use crate::network::{incomplete, required};
 use crate::paging::Page;
 use serde::Deserialize;
+use uplink_core::PersonId;
 use uplink_core::catalog::{self as rules, Direction, GradeScheme, Listing};
 use uplink_core::people::Action;
 use uplink_core::validation::{Checker, FieldError};
@@ -182,10 +183,21 @@ pub async fn create_listing(
 ) -> Result<Listing> {
     actor.authorize(county, Action::ListForSale)?;
     let mut w = crate::begin_write!(db, &county.to_string(), actor, idem);
-    let x = build_listing(&mut w.tx, county, &Standing::of(actor, county), &input, None).await?;
+    let mut x = build_listing(&mut w.tx, county, &Standing::of(actor, county), &input, None).await?;
+    x.active = x.active && !suspended(&mut w.tx, actor, county, x.seller_id).await?;
     repo::insert_listing(&mut w.tx, &x).await?;
     w.commit(&x).await?;
     Ok(x)
+}
+
+/// A seller whose trust score is below the county's threshold lists only inactive until the
+/// operator reviews and switches the listing on; the operator's own changes are that review.
+async fn suspended(c: &mut uplink_store::Conn, actor: &Actor, county: CountyId, seller: PersonId) -> Result<bool> {
+    if actor.authorize(county, Action::ManageCatalog).is_ok() {
+        return Ok(false);
+    }
+    let threshold = uplink_store::orders::settings(c, county).await?.trust_threshold;
+    Ok(crate::trust::score_in(c, county, seller).await? < threshold)
 }
 
 /// A seller changes their own listing (price, stock, harvest, switching it off); the agent
@@ -205,7 +217,10 @@ pub async fn update_listing(
     if !s.may_act_for(&seller) {
         return Err(ServiceError::Forbidden);
     }
-    let x = build_listing(&mut w.tx, county, &s, &input, Some(&base)).await?;
+    let mut x = build_listing(&mut w.tx, county, &s, &input, Some(&base)).await?;
+    if x.active && !base.active {
+        x.active = !suspended(&mut w.tx, actor, county, x.seller_id).await?;
+    }
     repo::update_listing(&mut w.tx, &x).await?;
     w.commit(&x).await?;
     Ok(x)

@@ -99,3 +99,24 @@ pub async fn pay_out(
 fn uuid_or_key(idem: Option<&IdemKey>) -> String {
     idem.map(|k| k.key.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
 }
+
+/// The station's cash drawer as the books see it: its agent (or an operator or auditor) reads
+/// what should physically be in the drawer before handing cash over.
+pub async fn station_drawer(db: &Db, actor: &Actor, county: CountyId, station: StationId) -> Result<repo::Account> {
+    actor.authorize(county, Action::ReadNetwork)?;
+    let mut c = db.reader().await?;
+    let staff = actor.authorize(county, Action::ReadLedger).is_ok();
+    let own_station = match crate::orders::person_as(actor, county, &[Role::Agent]) {
+        Some(p) => {
+            uplink_store::people::get_person(&mut c, county, p).await?.and_then(|p| p.station_id) == Some(station)
+        }
+        None => false,
+    };
+    if !staff && !own_station {
+        return Err(ServiceError::Forbidden);
+    }
+    if uplink_store::network::get_station(&mut c, county, station).await?.is_none() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(repo::balance(&mut c, county, AccountKey::StationCash(station)).await?)
+}

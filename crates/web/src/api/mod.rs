@@ -3,10 +3,14 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod claims;
+pub mod dispatch;
 pub mod ledger;
+pub mod lots;
 pub mod network;
 pub mod orders;
 pub mod people;
+pub mod windows;
 
 use crate::state::AppState;
 use axum::Router;
@@ -18,5 +22,9 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(ledger::router())
         .merge(orders::router())
+        .merge(claims::router())
         .merge(catalog::router())
+        .merge(windows::router())
+        .merge(lots::router())
+        .merge(dispatch::router())
 }

@@ -43,6 +43,12 @@ enum Rule {
     /// A move on the matrix's order (which is cancelled, so every allowed move is refused as a
     /// conflict): these roles pass the permission check; other viewers get 403, the rest 404.
     Move(&'static [&'static str]),
+    /// About the buyer's own order (or a record that does not exist): the buyer gets the
+    /// success status, everyone else 404.
+    BuyerOnly,
+    /// Decisions on a claim: inspectors and operators pass (and then find no such claim: 404);
+    /// other members get 403.
+    Deciders,
 }
 
 /// Who sees the matrix's order: it was placed by county A's agent for a villager, from the
@@ -130,7 +136,84 @@ const MATRIX: &[(&str, &str, Rule, u16)] = &[
     ("GET", "/api/v1/counties/{county_id}/drop-points", Rule::CountyMember, 200),
     // The farmer's wallet is empty, so those allowed reach the funds check.
     ("POST", "/api/v1/counties/{county_id}/people/{id}/payouts", Rule::Operator, 422),
+    // Pre-order windows and lots (issue 4). Bodies that pass the role check but name no window
+    // or lot, so those allowed get 404 (or 422 for a bad weight) and nothing is written.
+    ("GET", "/api/v1/counties/{county_id}/windows", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/windows", Rule::Operator, 422),
+    ("GET", "/api/v1/counties/{county_id}/windows/{id}", Rule::CountyMember, 404),
+    ("POST", "/api/v1/counties/{county_id}/windows/{id}/orders", Rule::Only(&["buyer"]), 404),
+    ("GET", "/api/v1/counties/{county_id}/windows/{id}/supply", Rule::PeopleReaders, 404),
+    (
+        "POST",
+        "/api/v1/counties/{county_id}/windows/{id}/supply",
+        Rule::Only(&["admin", "operator", "agent", "farmer", "coop"]),
+        404,
+    ),
+    ("GET", "/api/v1/counties/{county_id}/windows/{id}/harvest-lists", Rule::PeopleReaders, 404),
+    ("POST", "/api/v1/counties/{county_id}/windows/{id}/orders/{order_id}/fill", Rule::Operator, 404),
+    ("POST", "/api/v1/counties/{county_id}/intakes", Rule::Only(&["admin", "operator", "agent", "inspector"]), 422),
+    ("GET", "/api/v1/counties/{county_id}/lots", Rule::Only(LOT_READERS), 200),
+    ("POST", "/api/v1/counties/{county_id}/lots/merge", Rule::Only(LOT_HANDLERS), 422),
+    ("GET", "/api/v1/counties/{county_id}/lots/{id}", Rule::Only(LOT_READERS), 404),
+    ("POST", "/api/v1/counties/{county_id}/lots/{id}/handoffs", Rule::Only(LOT_HANDLERS), 404),
+    ("POST", "/api/v1/counties/{county_id}/lots/{id}/split", Rule::Only(LOT_HANDLERS), 404),
+    ("GET", "/api/v1/counties/{county_id}/lots/{id}/receipt", Rule::Only(LOT_READERS), 404),
+    ("GET", "/api/v1/counties/{county_id}/lots/{id}/label", Rule::Only(LOT_READERS), 404),
+    ("GET", "/api/v1/counties/{county_id}/incidents", Rule::Only(LOT_READERS), 200),
+    // The label's QR code opens the trace without a login; no such lot code here.
+    ("GET", "/t/{code}/epcis.json", Rule::Public, 404),
+    // Dispatch: staff see the fleet; the operator keeps it and plans; the driver's own sheet.
+    ("GET", "/api/v1/counties/{county_id}/vehicles", Rule::Only(STAFF), 200),
+    ("POST", "/api/v1/counties/{county_id}/vehicles", Rule::Operator, 201),
+    ("GET", "/api/v1/counties/{county_id}/vehicles/{id}", Rule::Only(STAFF), 200),
+    ("PATCH", "/api/v1/counties/{county_id}/vehicles/{id}", Rule::Operator, 200),
+    // An empty CSV, so those allowed reach validation; no matrix to delete.
+    ("POST", "/api/v1/counties/{county_id}/road-matrix", Rule::Operator, 422),
+    ("DELETE", "/api/v1/counties/{county_id}/road-matrix", Rule::Operator, 404),
+    ("POST", "/api/v1/counties/{county_id}/dispatch/plans", Rule::Operator, 201),
+    ("GET", "/api/v1/counties/{county_id}/dispatch/plans", Rule::Only(&["admin", "operator", "auditor"]), 200),
+    ("GET", "/api/v1/counties/{county_id}/dispatch/plans/{id}", Rule::Only(&["admin", "operator", "auditor"]), 200),
+    (
+        "GET",
+        "/api/v1/counties/{county_id}/dispatch/plans/{id}/sheets/{vehicle}",
+        Rule::Only(&["admin", "operator", "auditor", "driver"]),
+        200,
+    ),
+    (
+        "POST",
+        "/api/v1/counties/{county_id}/dispatch/plans/{id}/stops",
+        Rule::Only(&["admin", "operator", "driver"]),
+        201,
+    ),
+    // The buyer's own (cancelled) order: nothing to claim yet, nothing to rate yet.
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/claims", Rule::BuyerOnly, 409),
+    ("GET", "/api/v1/counties/{county_id}/claims", Rule::CountyMember, 200),
+    // A claim id that does not exist: nobody finds it, and only deciders get that far.
+    ("GET", "/api/v1/counties/{county_id}/claims/{claim_id}", Rule::BuyerOnly, 404),
+    ("POST", "/api/v1/counties/{county_id}/claims/{claim_id}/answer", Rule::BuyerOnly, 404),
+    ("POST", "/api/v1/counties/{county_id}/claims/{claim_id}/decision", Rule::Deciders, 404),
+    ("POST", "/api/v1/counties/{county_id}/claims/{claim_id}/appeal", Rule::BuyerOnly, 404),
+    ("POST", "/api/v1/counties/{county_id}/claims/{claim_id}/evidence", Rule::BuyerOnly, 404),
+    ("GET", "/api/v1/counties/{county_id}/claims/{claim_id}/evidence/{evidence_id}", Rule::BuyerOnly, 404),
+    ("GET", "/api/v1/counties/{county_id}/people/{id}/trust", Rule::CountyMember, 200),
+    ("GET", "/api/v1/counties/{county_id}/orders/{id}/rating", Rule::BuyerOnly, 404),
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/rating", Rule::BuyerOnly, 409),
+    ("POST", "/api/v1/counties/{county_id}/orders/{id}/rating/reply", Rule::BuyerOnly, 404),
+    ("GET", "/api/v1/counties/{county_id}/fraud-signals", Rule::LedgerReaders, 200),
+    (
+        "GET",
+        "/api/v1/counties/{county_id}/trust-queue",
+        Rule::Only(&["admin", "operator", "inspector", "auditor"]),
+        200,
+    ),
 ];
+
+/// Staff, as opposed to trading parties.
+const STAFF: &[&str] = &["admin", "operator", "agent", "driver", "inspector", "auditor"];
+
+/// Staff who handle lots, and with the auditor those who read them.
+const LOT_HANDLERS: &[&str] = &["admin", "operator", "agent", "driver", "inspector"];
+const LOT_READERS: &[&str] = &["admin", "operator", "agent", "driver", "inspector", "auditor"];
 
 const ROLES: [&str; 10] =
     ["admin", "operator", "agent", "farmer", "coop", "supplier", "buyer", "driver", "inspector", "auditor"];
@@ -156,6 +239,8 @@ fn expected(success: u16, rule: Rule, role: Option<&str>, foreign: bool) -> Stat
             | Rule::OrderViewers
             | Rule::Only(_)
             | Rule::Move(_)
+            | Rule::BuyerOnly
+            | Rule::Deciders
     );
     if county_scoped && foreign && role != "admin" {
         return StatusCode::NOT_FOUND;
@@ -182,6 +267,13 @@ fn expected(success: u16, rule: Rule, role: Option<&str>, foreign: bool) -> Stat
             true
         }
         Rule::Only(roles) => roles.contains(&role),
+        Rule::BuyerOnly => {
+            if role != "buyer" {
+                return StatusCode::NOT_FOUND;
+            }
+            true
+        }
+        Rule::Deciders => matches!(role, "admin" | "operator" | "inspector"),
         Rule::Move(roles) => {
             if !ORDER_VIEWERS.contains(&role) {
                 return StatusCode::NOT_FOUND;
@@ -199,6 +291,9 @@ fn body(method: &str, path: &str, county: &Value, ids: &Ids, role: &str) -> Opti
     let n = SEQ.fetch_add(1, Ordering::Relaxed);
     let (lat, lon) = (county["centre"]["lat"].as_f64().unwrap(), county["centre"]["lon"].as_f64().unwrap());
     let here = json!({"lat": lat, "lon": lon});
+    if let Some(b) = crate::dispatch::matrix_body(method, path, &ids.hub, &ids.dispatch, n) {
+        return b;
+    }
     let b = match (method, path.rsplit('/').next().unwrap_or("")) {
         ("POST", "token") => json!({"username": "admin", "password": PASSWORD}),
         ("POST", "logout") => return None,
@@ -222,6 +317,27 @@ fn body(method: &str, path: &str, county: &Value, ids: &Ids, role: &str) -> Opti
         ("PATCH", "{id}") if path.contains("/listings/") => json!({"price_fen": 1000 + n}),
         ("PATCH", _) => json!({"name": format!("改名{n}")}),
         ("POST", "wallet-topups") => json!({"amount": "200.00"}),
+        ("POST", "orders") if path.contains("/windows/") => {
+            json!({"grade": "first", "kg": 5, "drop_point_id": ids.person})
+        }
+        ("POST", "windows") => {
+            json!({"title": "矩阵预售", "product_id": ids.catalog.uplink_product, "offers": [], "opens_us": 0,
+            "closes_us": 1, "harvest_date": "2026-08-03", "delivery_date": "2026-08-05", "minimum_kg": 10,
+            "drop_point_ids": []})
+        }
+        ("POST", "supply") if matches!(role, "farmer" | "coop") => {
+            json!({"station_id": ids.station, "grade": "first", "kg": 10, "ready_date": "2026-08-03"})
+        }
+        ("POST", "supply") => {
+            json!({"farmer_id": ids.person, "station_id": ids.station, "grade": "first", "kg": 10, "ready_date": "2026-08-03"})
+        }
+        ("POST", "fill") => json!({"lot_id": ids.person, "weight_g": 1000}),
+        ("POST", "intakes") => {
+            json!({"window_id": ids.person, "farmer_id": ids.person, "grade": "first", "gross_g": 0, "tare_g": 0})
+        }
+        ("POST", "merge") => json!({"lot_ids": [ids.person]}),
+        ("POST", "handoffs") => json!({"to_person_id": ids.person, "weight_g": 1000}),
+        ("POST", "split") => json!({"parts": [1000]}),
         ("POST", "orders") => {
             let line = json!([{"listing_id": ids.order.listing, "units": 1}]);
             if matches!(role, "farmer" | "coop" | "buyer") {
@@ -233,6 +349,12 @@ fn body(method: &str, path: &str, county: &Value, ids: &Ids, role: &str) -> Opti
         ("POST", "pay") => json!({"method": "cash"}),
         ("POST", "confirm" | "pack" | "ship" | "deliver" | "accept" | "cancel" | "return") => json!({}),
         ("POST", "handover") => json!({"pickup_code": "000000"}),
+        ("POST", "claims") => json!({"kind": "damaged", "lines": [{"line_no": 1, "units": 1}], "description": "矩阵"}),
+        ("POST", "answer") => json!({"answer": "矩阵"}),
+        ("POST", "decision") => json!({"outcome": "reject", "reason": "矩阵"}),
+        ("POST", "appeal") => return None,
+        ("POST", "rating") => json!({"stars": 4}),
+        ("POST", "reply") => json!({"reply": "矩阵"}),
         ("POST", "cash-handovers" | "payouts") => json!({"amount": "999999"}),
         ("PUT", "settings") => {
             json!({"platform_fee_bps": 300, "agent_commission_bps": 200, "acceptance_window_hours": 72,
@@ -252,12 +374,15 @@ struct Ids {
     person: String,
     catalog: crate::catalog::CatalogIds,
     order: OrderIds,
+    dispatch: crate::dispatch::MatrixIds,
 }
 
 /// A cancelled order placed by county A's agent for a villager from the supplier's listing, and
 /// what a new order needs.
 struct OrderIds {
     order: String,
+    /// An order the buyer placed for themselves, then cancelled.
+    own: String,
     listing: String,
     station: String,
     villager: String,
@@ -291,7 +416,21 @@ async fn order_ids(app: &TestApp) -> OrderIds {
         StatusCode::OK,
     )
     .await;
-    OrderIds { order, listing, station, villager }
+    let buyer_t = app.token(&app.user_a("buyer")).await;
+    let own = crate::orders::post(
+        app,
+        &buyer_t,
+        &orders,
+        json!({"lines": [{"listing_id": listing, "units": 1}], "station_id": station}),
+    )
+    .await;
+    let own = crate::orders::ok(own, StatusCode::CREATED).await["id"].as_str().unwrap().to_string();
+    crate::orders::ok(
+        crate::orders::post(app, &buyer_t, &format!("{orders}/{own}/cancel"), json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    OrderIds { order, own, listing, station, villager }
 }
 
 async fn ids_of(app: &TestApp, admin: &str) -> Ids {
@@ -306,11 +445,17 @@ async fn ids_of(app: &TestApp, admin: &str) -> Ids {
         person: farmers["items"][0]["id"].as_str().unwrap().to_string(),
         catalog: crate::catalog::catalog_ids(app, admin).await,
         order: order_ids(app).await,
+        dispatch: crate::dispatch::matrix_ids(app).await,
     }
 }
 
 fn concrete(path: &str, county: &str, ids: &Ids) -> String {
-    let id = if path.contains("/orders/") {
+    if let Some(p) = crate::dispatch::matrix_path(path, county, &ids.dispatch) {
+        return p;
+    }
+    let id = if path.contains("/orders/") && (path.ends_with("/claims") || path.contains("/rating")) {
+        &ids.order.own
+    } else if path.contains("/orders/") {
         &ids.order.order
     } else if path.ends_with("/handover") || path.ends_with("/cash-handovers") {
         &ids.order.station
@@ -329,7 +474,12 @@ fn concrete(path: &str, county: &str, ids: &Ids) -> String {
     } else {
         &ids.person
     };
-    path.replace("{county_id}", county).replace("{id}", id).replace("{account}", "county_bank")
+    path.replace("{county_id}", county)
+        .replace("{id}", id)
+        .replace("{account}", "county_bank")
+        .replace("{order_id}", &ids.order.order)
+        .replace("{claim_id}", "0190c3a2-0000-7000-8000-000000000000")
+        .replace("{evidence_id}", "0190c3a2-0000-7000-8000-000000000001")
 }
 
 fn method(m: &str) -> Method {
@@ -353,11 +503,16 @@ async fn every_role_gets_the_expected_status_from_every_endpoint_in_its_county_a
     }
     let mut failures = vec![];
     for (role, user, foreign) in &callers {
+        // One log-in per caller (argon2 is slow on purpose); log-out gets a token of its own so
+        // it does not end the shared one.
+        let shared = match user {
+            Some(u) => Some(app.token(u).await),
+            None => None,
+        };
         for (m, path, rule, success) in MATRIX {
-            // A fresh token per call: log-out would end a shared one.
             let token = match user {
-                Some(u) => Some(app.token(u).await),
-                None => None,
+                Some(u) if path.ends_with("/logout") => Some(app.token(u).await),
+                _ => shared.clone(),
             };
             let url = concrete(path, &a, &ids);
             let b = body(m, path, &county_a, &ids, role);
