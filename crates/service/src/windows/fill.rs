@@ -226,6 +226,19 @@ pub(crate) async fn settle_window_order(c: &mut Conn, o: &Order) -> Result<bool>
     for (name, fee) in split.fees() {
         parts.push((name, AccountKey::PlatformRevenue, fee, TransferCode::PlatformFee));
     }
+    // A claim decided before acceptance refunded part of the escrow: the shortfall comes off the
+    // farmers' recovery first (the window paid them at intake; the county bears the loss), then
+    // off the fees, so what is posted is exactly what the escrow still holds.
+    let held = uplink_store::ledger::balance(c, county, AccountKey::Escrow(o.id)).await?.available.0;
+    let mut shortfall = parts.iter().map(|p| p.2.0).sum::<i64>() - held;
+    for part in parts.iter_mut() {
+        if shortfall <= 0 {
+            break;
+        }
+        let cut = shortfall.min(part.2.0);
+        part.2 = Fen(part.2.0 - cut);
+        shortfall -= cut;
+    }
     for (name, to, amount, code) in parts {
         if amount.0 <= 0 {
             continue;

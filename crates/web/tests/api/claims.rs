@@ -366,3 +366,65 @@ async fn a_short_weight_incident_at_the_hub_reaches_the_drivers_score_and_the_qu
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_claim_on_a_pre_order_settles_what_is_left_after_the_refund() {
+    let app = spawn_app().await;
+    let c = app.a.county_id;
+    let s = crate::lots::allocated_window(&app).await;
+    let api = |p: &str| format!("/api/v1/counties/{c}/{p}");
+    let lot =
+        ok(post(&app, &s.agent_t, &api("intakes"), crate::lots::intake(&s, 20_450, 450)).await, StatusCode::CREATED)
+            .await;
+    let lot = lot["lot"]["id"].as_str().unwrap().to_string();
+    // To the hub, through the driver's hands, before the operator fills from it.
+    let driver_t = app.token(&app.user_a("driver")).await;
+    let driver = crate::orders::person(&app, &app.user_a("driver")).await["id"].as_str().unwrap().to_string();
+    let op = crate::orders::person(&app, &app.user_a("operator")).await["id"].as_str().unwrap().to_string();
+    let hand = |to: &str| json!({"to_person_id": to, "weight_g": 20_000});
+    ok(post(&app, &s.agent_t, &api(&format!("lots/{lot}/handoffs")), hand(&driver)).await, StatusCode::OK).await;
+    ok(post(&app, &driver_t, &api(&format!("lots/{lot}/handoffs")), hand(&op)).await, StatusCode::OK).await;
+    let buyer_t = app.token(&app.user_a("buyer")).await;
+    let order = app.get_json(&buyer_t, &api("orders?direction=uplink")).await["items"][0].clone();
+    let oid = order["id"].as_str().unwrap().to_string();
+    let filled = ok(
+        post(
+            &app,
+            &s.op_t,
+            &api(&format!("windows/{}/orders/{oid}/fill", s.window)),
+            json!({"lot_id": lot, "weight_g": 10_000}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(filled["order"]["state"], "delivered");
+    let claim = ok(
+        post(
+            &app,
+            &buyer_t,
+            &api(&format!("orders/{oid}/claims")),
+            json!({"kind": "quality_below_grade",
+            "lines": [{"line_no": 1, "units": order["lines"][0]["units"]}], "description": "部分裂果"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let inspector_t = app.token(&app.user_a("inspector")).await;
+    let d = ok(
+        post(
+            &app,
+            &inspector_t,
+            &api(&format!("claims/{}/decision", claim["id"].as_str().unwrap())),
+            json!({"outcome": "partial_refund", "refund_bps": 3000, "reason": "三成裂果"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(d["refund_fen"].as_i64().unwrap() > 0);
+    assert_eq!(app.get_json(&buyer_t, &api(&format!("orders/{oid}"))).await["state"], "settled");
+    assert_eq!(balance(&app, c, AccountKey::Escrow(oid.parse().unwrap())).await, 0);
+    books_balance(&app).await;
+}
