@@ -203,11 +203,26 @@ pub async fn list_orders(
         q = q.bind(a.clone());
     }
     let rows = q.bind(p.limit).bind(p.offset).fetch_all(&mut *c).await?;
+    // The page's lines in one query rather than one per order.
+    let ids: Vec<String> = rows.iter().map(|r| row::text(r, "order_id")).collect::<Result<_, _>>()?;
+    let mut lines: std::collections::HashMap<String, Vec<OrderLine>> = std::collections::HashMap::new();
+    if !ids.is_empty() {
+        let marks: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT * FROM order_lines WHERE county_id = $1 AND order_id IN ({}) ORDER BY order_id, line_no",
+            marks.join(",")
+        );
+        let mut q = sqlx::query(&sql).bind(county.to_string());
+        for id in &ids {
+            q = q.bind(id.clone());
+        }
+        for r in q.fetch_all(&mut *c).await? {
+            lines.entry(row::text(&r, "order_id")?).or_default().push(line_from(&r)?);
+        }
+    }
     let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let id: OrderId = row::id(r, "order_id")?;
-        let lines = lines_of(c, county, id).await?;
-        out.push(order_from(r, lines)?);
+    for (r, id) in rows.iter().zip(&ids) {
+        out.push(order_from(r, lines.remove(id).unwrap_or_default())?);
     }
     Ok((out, total))
 }
