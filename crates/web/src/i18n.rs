@@ -61,21 +61,38 @@ pub struct Catalog {
     en: Arc<FluentBundle<FluentResource>>,
 }
 
-fn bundle(tag: &str, src: &'static str) -> FluentBundle<FluentResource> {
-    let res = match FluentResource::try_new(src.to_string()) {
-        Ok(r) => r,
-        // The catalogues are compiled in and tested; a broken one is a build defect.
-        Err((r, errs)) => {
-            tracing::error!(?errs, tag, "message catalogue has errors");
-            r
-        }
+/// The catalogue of one language: the base file `i18n/{lang}.ftl` and one file per area of the
+/// product, `i18n/{area}.{lang}.ftl`, so that each area keeps its own messages. A new area is one
+/// line here; both languages list the same keys in the same order (tested below).
+macro_rules! catalogue_files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../i18n/", $lang, ".ftl")),
+            include_str!(concat!("../i18n/notices.", $lang, ".ftl")),
+            include_str!(concat!("../i18n/station.", $lang, ".ftl")),
+            include_str!(concat!("../i18n/roles.", $lang, ".ftl")),
+            include_str!(concat!("../i18n/dashboard.", $lang, ".ftl")),
+        ]
     };
+}
+
+fn bundle(tag: &str, files: &[&'static str]) -> FluentBundle<FluentResource> {
     let lang: unic_langid::LanguageIdentifier = tag.parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![lang]);
     // No Unicode isolation marks around arguments: they show as boxes on some phones.
     b.set_use_isolating(false);
-    if let Err(errs) = b.add_resource(res) {
-        tracing::error!(?errs, tag, "message catalogue has duplicate keys");
+    for src in files {
+        let res = match FluentResource::try_new(src.to_string()) {
+            Ok(r) => r,
+            // The catalogues are compiled in and tested; a broken one is a build defect.
+            Err((r, errs)) => {
+                tracing::error!(?errs, tag, "message catalogue has errors");
+                r
+            }
+        };
+        if let Err(errs) = b.add_resource(res) {
+            tracing::error!(?errs, tag, "message catalogue has duplicate keys");
+        }
     }
     b
 }
@@ -83,8 +100,8 @@ fn bundle(tag: &str, src: &'static str) -> FluentBundle<FluentResource> {
 impl Default for Catalog {
     fn default() -> Self {
         Catalog {
-            zh: Arc::new(bundle("zh-CN", include_str!("../i18n/zh-CN.ftl"))),
-            en: Arc::new(bundle("en", include_str!("../i18n/en.ftl"))),
+            zh: Arc::new(bundle("zh-CN", &catalogue_files!("zh-CN"))),
+            en: Arc::new(bundle("en", &catalogue_files!("en"))),
         }
     }
 }
@@ -134,9 +151,15 @@ mod tests {
                 .filter(|k| !k.starts_with('#'))
                 .collect()
         };
-        let zh = keys(include_str!("../i18n/zh-CN.ftl"));
-        let en = keys(include_str!("../i18n/en.ftl"));
-        assert_eq!(zh, en, "zh-CN and en catalogues list the same keys in the same order");
+        for (zh, en) in catalogue_files!("zh-CN").iter().zip(catalogue_files!("en")) {
+            assert_eq!(keys(zh), keys(en), "zh-CN and en catalogues list the same keys in the same order");
+        }
+        let all = |files: &[&str]| files.iter().flat_map(|f| keys(f)).collect::<Vec<_>>();
+        let mut every = all(&catalogue_files!("en"));
+        let n = every.len();
+        every.sort();
+        every.dedup();
+        assert_eq!(every.len(), n, "no message key is defined in two files");
         assert_eq!(
             c.t(Lang::En, "too-long", &[("max", "64".into()), ("actual", "70".into())]),
             "Too long: at most 64 characters, got 70"

@@ -1,0 +1,1 @@
+# The county dashboard and its exports (issue 8).

@@ -1,0 +1,1 @@
+# Shop, farmer, driver and operator pages (issue 7).

@@ -1,0 +1,1 @@
+# Station console: intake, labels, harvest lists, the truck (issue 7).
