@@ -5,7 +5,9 @@
 //! write itself, so there is never a write without its record or a record without its write.
 //!
 //! Concurrent first uses of one key: on PostgreSQL the second claim waits on the first's row
-//! lock and, once the first commits, finds its result; on SQLite writers are serial anyway.
+//! lock and, once the first commits, finds its result; on SQLite writers are serial anyway, and a
+//! retry that finds the first result in the same group-commit batch is answered only once that
+//! batch is durable.
 
 use crate::access::Actor;
 use crate::error::{Result, ServiceError};
@@ -65,6 +67,9 @@ pub async fn begin<T: DeserializeOwned>(
         }
         let v = serde_json::from_str(&found.response)
             .map_err(|e| ServiceError::Store(StoreError::Corrupt(format!("stored response unreadable: {e}"))))?;
+        // On SQLite the first attempt may still wait in the open batch: answer the retry only
+        // once that batch is durable, as the first attempt itself will be answered.
+        tx.commit().await?;
         return Ok(Begun::Replay(v));
     }
     Ok(Begun::Fresh(Write { tx, scope: scope.to_string(), user, key: idem.map(|k| k.key.clone()) }))
@@ -78,7 +83,7 @@ impl Write {
                 .map_err(|e| ServiceError::Store(StoreError::Corrupt(format!("response not serialisable: {e}"))))?;
             idempotency::complete(&mut self.tx, &self.scope, &self.user, key, &body).await?;
         }
-        self.tx.commit().await.map_err(StoreError::from)?;
+        self.tx.commit().await?;
         Ok(())
     }
 }

@@ -92,6 +92,7 @@ pub(crate) async fn step(
     }
     o.state = to;
     o.allowed = to.allowed();
+    stamp.apply_to(o);
     Ok(())
 }
 
@@ -121,7 +122,12 @@ pub async fn pay(
     let (mut o, s, _) = load_for(c, actor, county, id, OrderEvent::Pay, None).await?;
     let source = match input.method {
         PaymentMethod::Cash => {
-            let agent_station = agent_station(c, actor, county).await?;
+            // The agent of the order's station is known to work there; the agent who ordered
+            // may stand at another station, whose drawer takes the cash.
+            let agent_station = match o.station_id {
+                Some(st) if s.contains(&Standing::StationAgent) => Some(st),
+                _ => agent_station(c, actor, county).await?,
+            };
             match (s.iter().any(|x| matches!(x, Standing::OrderAgent | Standing::StationAgent)), agent_station) {
                 (true, Some(st)) => AccountKey::StationCash(st),
                 _ => return Err(ServiceError::Forbidden),
@@ -142,7 +148,7 @@ pub async fn pay(
     };
     let stamp = Stamp { paid_us: Some(now), payment_method: Some(method.into()), ..Default::default() };
     step(c, Some(actor), &mut o, OrderEvent::Pay, None, &stamp, now).await?;
-    let out = reload(c, county, id, &s).await?;
+    let out = redact(o, &s);
     w.commit(&out).await?;
     Ok(out)
 }

@@ -193,9 +193,14 @@ pub async fn place_order(
             if input.drop_point_id.is_some() || address.is_some() {
                 ck.push(FieldError::new("address", "downlink-to-station-only"));
             }
+            // A station taken from the agent's own record exists (a foreign key); one typed in
+            // is looked up.
             match station {
                 None => ck.push(FieldError::new("station_id", "required")),
-                Some(s) if uplink_store::network::get_station(c, county, s).await?.is_none() => {
+                Some(s)
+                    if input.station_id.is_some()
+                        && uplink_store::network::get_station(c, county, s).await?.is_none() =>
+                {
                     ck.push(FieldError::new("station_id", "unknown-reference"))
                 }
                 _ => {}

@@ -2,11 +2,14 @@
 //! right settings for each backend, and transactions.
 
 use crate::error::StoreError;
+use crate::writer::{Slot, Writer};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, ConnectOptions, Connection};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection};
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,11 +91,8 @@ impl fmt::Display for DbUrl {
     }
 }
 
-/// One handle over either backend. On SQLite, writes go through a single connection (SQLite
-/// allows one writer; queueing in-process beats retrying on `SQLITE_BUSY`) and reads through a
-/// pool; on PostgreSQL both are the same pool.
-/// Durable by default: WAL with synchronous=FULL syncs the log at every commit, so an
-/// acknowledged write survives a crash of the process and of the machine.
+/// Set on every SQLite connection. Durable by default: WAL with synchronous=FULL syncs the log at
+/// every commit, so an acknowledged write survives a crash of the process and of the machine.
 const SQLITE_PRAGMAS: [&str; 3] = ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"];
 
 /// How SQLite syncs its write-ahead log at a commit. `Full` is the product and the only choice of
@@ -105,6 +105,18 @@ pub enum SqliteSync {
     Normal,
 }
 
+async fn set_pragmas(c: &mut AnyConnection, sync: SqliteSync) -> Result<(), sqlx::Error> {
+    for p in SQLITE_PRAGMAS {
+        sqlx::query(p).execute(&mut *c).await?;
+    }
+    let s = match sync {
+        SqliteSync::Full => "PRAGMA synchronous=FULL",
+        SqliteSync::Normal => "PRAGMA synchronous=NORMAL",
+    };
+    sqlx::query(s).execute(&mut *c).await?;
+    Ok(())
+}
+
 fn sqlite_pragmas(
     sync: SqliteSync,
 ) -> impl Fn(
@@ -114,30 +126,63 @@ fn sqlite_pragmas(
 + Send
 + Sync
 + 'static {
-    move |c, _| {
-        Box::pin(async move {
-            for p in SQLITE_PRAGMAS {
-                sqlx::query(p).execute(&mut *c).await?;
-            }
-            let s = match sync {
-                SqliteSync::Full => "PRAGMA synchronous=FULL",
-                SqliteSync::Normal => "PRAGMA synchronous=NORMAL",
-            };
-            sqlx::query(s).execute(&mut *c).await?;
-            Ok(())
-        })
-    }
+    move |c, _| Box::pin(set_pragmas(c, sync))
 }
 
+/// One handle over either backend. On SQLite, writes go through a single connection with group
+/// commit (SQLite allows one writer; queueing in-process beats retrying on `SQLITE_BUSY`; see
+/// [`crate::writer`]) and reads through a pool; on PostgreSQL both are the same pool, and the
+/// server groups commits itself.
 #[derive(Clone)]
 pub struct Db {
     read: AnyPool,
-    write: AnyPool,
+    pub(crate) write: Writes,
     backend: Backend,
 }
 
-/// A transaction over either backend. Dropped without `commit`, it rolls back.
-pub type Tx = sqlx::Transaction<'static, Any>;
+#[derive(Clone)]
+pub(crate) enum Writes {
+    Pool(AnyPool),
+    Batched(Arc<Writer>),
+}
+
+/// The write transaction of one use case, over either backend; it derefs to the connection the
+/// repositories take. Dropped without `commit`, it rolls back (on SQLite, to its savepoint).
+pub struct Tx(TxOn);
+
+enum TxOn {
+    Pool(sqlx::Transaction<'static, Any>),
+    Batched(Slot),
+}
+
+impl Tx {
+    /// Commits; returns once the write is durable (on SQLite, once its batch has committed).
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.0 {
+            TxOn::Pool(t) => Ok(t.commit().await?),
+            TxOn::Batched(s) => Ok(s.commit().await?),
+        }
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            TxOn::Pool(t) => t,
+            TxOn::Batched(s) => s.conn_ref(),
+        }
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            TxOn::Pool(t) => t,
+            TxOn::Batched(s) => s.conn(),
+        }
+    }
+}
 
 impl Db {
     /// Connects and brings the schema up to date.
@@ -166,14 +211,10 @@ impl Db {
                 let raw = url.as_str();
                 let with_mode = if raw.contains('?') { raw.to_string() } else { format!("{raw}?mode=rwc") };
                 let opts = AnyConnectOptions::from_str(&with_mode)?.disable_statement_logging();
-                let write = AnyPoolOptions::new()
-                    .max_connections(1)
-                    .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(sqlite_pragmas(sync))
-                    .connect_with(opts.clone())
-                    .await?;
                 // Create the file and switch it to WAL before readers open it.
-                write.acquire().await?;
+                let mut conn = AnyConnection::connect_with(&opts).await?;
+                set_pragmas(&mut conn, sync).await?;
+                let write = Writes::Batched(Arc::new(Writer::new(conn)));
                 let read = AnyPoolOptions::new()
                     .max_connections(4)
                     .after_connect(sqlite_pragmas(sync))
@@ -188,7 +229,7 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(opts)
                     .await?;
-                Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres })
+                Ok(Db { read: pool.clone(), write: Writes::Pool(pool), backend: Backend::Postgres })
             }
         }
     }
@@ -199,7 +240,10 @@ impl Db {
 
     /// A transaction for a use case that writes.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(self.write.begin().await?)
+        Ok(Tx(match &self.write {
+            Writes::Pool(p) => TxOn::Pool(p.begin().await?),
+            Writes::Batched(w) => TxOn::Batched(w.begin().await?),
+        }))
     }
 
     /// A pooled connection for reads.
@@ -216,7 +260,10 @@ impl Db {
 
     pub async fn close(&self) {
         self.read.close().await;
-        self.write.close().await;
+        match &self.write {
+            Writes::Pool(p) => p.close().await,
+            Writes::Batched(w) => w.close().await,
+        }
     }
 }
 

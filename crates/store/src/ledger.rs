@@ -305,9 +305,6 @@ async fn create(
     p: &Posting<'_>,
     state: TransferState,
 ) -> Result<Transfer, LedgerError> {
-    if let Some(first) = find_by_idem(c, county, p.idem).await? {
-        return replay(first, p.debit, p.credit, p.amount, state, p.idem);
-    }
     if p.amount.0 <= 0 {
         return Err(Refusal::NotPositive.into());
     }
@@ -322,7 +319,17 @@ async fn create(
         Move { key: p.debit, debit: true, posted, pending, checked: true },
         Move { key: p.credit, debit: false, posted, pending, checked: true },
     ];
-    apply(c, county, moves, p.amount).await?;
+    match apply(c, county, moves, p.amount).await {
+        Ok(()) => {}
+        // Posted before, when there was money for it: the first posting is the answer.
+        Err(LedgerError::Refused(r)) => {
+            return match find_by_idem(c, county, p.idem).await? {
+                Some(first) => replay(first, p.debit, p.credit, p.amount, state, p.idem),
+                None => Err(r.into()),
+            };
+        }
+        Err(e) => return Err(e),
+    }
     let t = Transfer {
         id: Uuid::now_v7(),
         debit: p.debit,
@@ -335,8 +342,7 @@ async fn create(
         reference: p.reference.to_string(),
         created_us: crate::now_us(),
     };
-    insert(c, county, &t, p.idem).await?;
-    Ok(t)
+    record(c, county, t, p.idem, moves).await
 }
 
 async fn resolve(
@@ -384,8 +390,27 @@ async fn resolve(
         created_us: crate::now_us(),
         ..p
     };
-    insert(c, county, &t, idem).await?;
-    Ok(t)
+    record(c, county, t, idem, moves).await
+}
+
+/// Inserts the transfer whose moves were just applied. When its event was posted already (the
+/// unique key on `idem` refuses the row), the moves are taken back and the first posting answers.
+/// Trying the insert first, and looking the event up only when it is refused, saves a query on
+/// every posting.
+async fn record(
+    c: &mut AnyConnection,
+    county: CountyId,
+    t: Transfer,
+    idem: &str,
+    moves: [Move; 2],
+) -> Result<Transfer, LedgerError> {
+    if insert(c, county, &t, idem).await? {
+        return Ok(t);
+    }
+    undo(c, county, &moves, t.amount).await?;
+    let first =
+        find_by_idem(c, county, idem).await?.ok_or_else(|| StoreError::Corrupt(format!("transfer {idem} vanished")))?;
+    replay(first, t.debit, t.credit, t.amount, t.state, idem)
 }
 
 /// One side of a transfer applied to one account's totals.
@@ -401,17 +426,11 @@ struct Move {
 
 async fn apply(c: &mut AnyConnection, county: CountyId, mut moves: [Move; 2], amount: Fen) -> Result<(), LedgerError> {
     moves.sort_by_key(|m| m.key.to_string());
-    for m in &moves {
-        ensure_account(c, county, m.key).await?;
-    }
     for (i, m) in moves.iter().enumerate() {
         if !update(c, county, m, amount).await? {
             // The first side may already be applied: take it back, so that a caller who goes on
             // after a refusal (instead of rolling back) still finds the books as they were.
-            for done in &moves[..i] {
-                let undo = Move { posted: -done.posted, pending: -done.pending, checked: false, ..*done };
-                update(c, county, &undo, amount).await?;
-            }
+            undo(c, county, &moves[..i], amount).await?;
             let a = balance(c, county, m.key).await?;
             return Err(match check_floor(m.key, &a.totals, a.floor, amount) {
                 Err(r) => r,
@@ -424,30 +443,58 @@ async fn apply(c: &mut AnyConnection, county: CountyId, mut moves: [Move; 2], am
     Ok(())
 }
 
-/// Applies one side; false when the floor guard refused it.
+/// Takes applied moves back.
+async fn undo(c: &mut AnyConnection, county: CountyId, done: &[Move], amount: Fen) -> Result<(), LedgerError> {
+    for m in done {
+        let back = Move { posted: -m.posted, pending: -m.pending, checked: false, ..*m };
+        update(c, county, &back, amount).await?;
+    }
+    Ok(())
+}
+
+/// Applies one side; false when the floor guard refused it. A side that takes money out runs a
+/// guarded UPDATE (an account not made yet holds nothing, so it is refused); any other side
+/// makes the account on first use in the same statement.
 async fn update(c: &mut AnyConnection, county: CountyId, m: &Move, amount: Fen) -> Result<bool, LedgerError> {
     let (posted_col, pending_col) =
         if m.debit { ("debits_posted", "debits_pending") } else { ("credits_posted", "credits_pending") };
     let reduces = uplink_core::ledger::reduces(m.key.normal(), m.debit);
     // `available - amount >= floor`, as Totals::available computes it for each normal side.
     let guard = match (m.checked && reduces, m.key.normal()) {
-        (false, _) => "",
-        (true, Normal::Credit) => " AND credits_posted - debits_posted - debits_pending - $5 >= floor_fen",
-        (true, Normal::Debit) => " AND debits_posted - credits_posted - credits_pending - $5 >= floor_fen",
+        (false, _) => None,
+        (true, Normal::Credit) => Some("credits_posted - debits_posted - debits_pending - $5 >= floor_fen"),
+        (true, Normal::Debit) => Some("debits_posted - credits_posted - credits_pending - $5 >= floor_fen"),
     };
-    let sql = format!(
-        "UPDATE ledger_accounts SET {posted_col} = {posted_col} + $3, {pending_col} = {pending_col} + $4 \
-         WHERE county_id = $1 AND account_id = $2{guard}"
-    );
+    let sql = match guard {
+        Some(guard) => format!(
+            "UPDATE ledger_accounts SET {posted_col} = {posted_col} + $3, {pending_col} = {pending_col} + $4 \
+             WHERE county_id = $1 AND account_id = $2 AND {guard}"
+        ),
+        None => format!(
+            "INSERT INTO ledger_accounts (county_id, account_id, {posted_col}, {pending_col}, kind, owner_id, normal, \
+             floor_fen, created_us) VALUES ($1,$2,$3,$4,$5,$6,$7,0,$8) ON CONFLICT (county_id, account_id) DO UPDATE \
+             SET {posted_col} = ledger_accounts.{posted_col} + excluded.{posted_col}, \
+             {pending_col} = ledger_accounts.{pending_col} + excluded.{pending_col}"
+        ),
+    };
     let q = sqlx::query(&sql).bind(county.to_string()).bind(m.key.to_string()).bind(m.posted).bind(m.pending);
-    let q = if guard.is_empty() { q } else { q.bind(amount.0) };
-    Ok(q.execute(&mut *c).await?.rows_affected() == 1)
+    let q = match guard {
+        Some(_) => q.bind(amount.0),
+        None => q
+            .bind(m.key.kind().as_str())
+            .bind(m.key.owner().map(|o| o.to_string()))
+            .bind(m.key.normal().as_str())
+            .bind(crate::now_us()),
+    };
+    Ok(q.execute(&mut *c).await.map_err(StoreError::classify)?.rows_affected() == 1)
 }
 
-async fn insert(c: &mut AnyConnection, county: CountyId, t: &Transfer, idem: &str) -> Result<(), StoreError> {
-    sqlx::query(
+/// Inserts a transfer; false when its event (`idem`) was posted already.
+async fn insert(c: &mut AnyConnection, county: CountyId, t: &Transfer, idem: &str) -> Result<bool, StoreError> {
+    let r = sqlx::query(
         "INSERT INTO ledger_transfers (county_id, transfer_id, debit_account, credit_account, amount_fen, state, \
-         code, pending_id, order_id, reference, idem, created_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+         code, pending_id, order_id, reference, idem, created_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) \
+         ON CONFLICT (county_id, idem) DO NOTHING",
     )
     .bind(county.to_string())
     .bind(t.id.to_string())
@@ -464,5 +511,5 @@ async fn insert(c: &mut AnyConnection, county: CountyId, t: &Transfer, idem: &st
     .execute(c)
     .await
     .map_err(StoreError::classify)?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }

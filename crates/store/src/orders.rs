@@ -11,6 +11,12 @@ use uplink_core::settings::CountySettings;
 use uplink_core::*;
 
 fn line_from(r: &AnyRow) -> Result<OrderLine, StoreError> {
+    line_from_with(r, "weight_g")
+}
+
+/// A line from a row whose line weight is in `weight_col` (joined with its order, whose own
+/// `weight_g` takes the plain name).
+fn line_from_with(r: &AnyRow, weight_col: &str) -> Result<OrderLine, StoreError> {
     Ok(OrderLine {
         line_no: row::int(r, "line_no")?,
         listing_id: row::id(r, "listing_id")?,
@@ -20,7 +26,7 @@ fn line_from(r: &AnyRow) -> Result<OrderLine, StoreError> {
         units: row::int(r, "units")?,
         unit_price_fen: row::int(r, "unit_price_fen")?,
         line_total_fen: row::int(r, "line_total_fen")?,
-        weight_g: row::int(r, "weight_g")?,
+        weight_g: row::int(r, weight_col)?,
     })
 }
 
@@ -105,24 +111,26 @@ pub async fn insert_order(c: &mut AnyConnection, o: &Order, placed_by: UserId) -
     Ok(())
 }
 
-async fn lines_of(c: &mut AnyConnection, county: CountyId, order: OrderId) -> Result<Vec<OrderLine>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM order_lines WHERE county_id = $1 AND order_id = $2 ORDER BY line_no")
-        .bind(county.to_string())
-        .bind(order.to_string())
-        .fetch_all(c)
-        .await?;
-    rows.iter().map(line_from).collect()
-}
-
+/// The order with its lines, in one query: a row per line.
 pub async fn get_order(c: &mut AnyConnection, county: CountyId, id: OrderId) -> Result<Option<Order>, StoreError> {
-    let r = sqlx::query("SELECT * FROM orders WHERE county_id = $1 AND order_id = $2")
-        .bind(county.to_string())
-        .bind(id.to_string())
-        .fetch_optional(&mut *c)
-        .await?;
-    let Some(r) = r else { return Ok(None) };
-    let lines = lines_of(c, county, id).await?;
-    Ok(Some(order_from(&r, lines)?))
+    let rows = sqlx::query(
+        "SELECT o.*, l.line_no, l.listing_id, l.product_id, l.product_name, l.grade, l.units, l.unit_price_fen, \
+         l.line_total_fen, l.weight_g AS line_weight_g FROM orders o LEFT JOIN order_lines l \
+         ON l.county_id = o.county_id AND l.order_id = o.order_id \
+         WHERE o.county_id = $1 AND o.order_id = $2 ORDER BY l.line_no",
+    )
+    .bind(county.to_string())
+    .bind(id.to_string())
+    .fetch_all(&mut *c)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let mut lines = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if row::opt_int(r, "line_no")?.is_some() {
+            lines.push(line_from_with(r, "line_weight_g")?);
+        }
+    }
+    Ok(Some(order_from(first, lines)?))
 }
 
 /// The delivered order waiting at `station` under `code`, if any.
@@ -237,6 +245,20 @@ pub struct Stamp {
     pub payment_method: Option<String>,
 }
 
+impl Stamp {
+    /// What [`transition`] writes, applied to the order in hand, so a move need not read the
+    /// order back.
+    pub fn apply_to(&self, o: &mut Order) {
+        o.paid_us = self.paid_us.or(o.paid_us);
+        o.delivered_us = self.delivered_us.or(o.delivered_us);
+        o.accepted_us = self.accepted_us.or(o.accepted_us);
+        o.return_until_us = self.return_until_us.or(o.return_until_us);
+        if let Some(m) = &self.payment_method {
+            o.payment_method = Some(m.clone());
+        }
+    }
+}
+
 /// Moves an order from `from` to `to`, recording the event. False when the order was no longer
 /// in `from` (another request moved it first).
 #[allow(clippy::too_many_arguments)]
@@ -344,6 +366,8 @@ pub async fn settings(c: &mut AnyConnection, county: CountyId) -> Result<CountyS
         appeal_window_days: row::int(&r, "appeal_window_us")? / 86_400_000_000,
         seller_debt_limit_fen: row::int(&r, "seller_debt_limit_fen")?,
         trust_threshold: row::int(&r, "trust_threshold")?,
+        weight_unit: uplink_core::weight::WeightUnit::parse(&row::text(&r, "weight_unit")?)
+            .map_err(|_| StoreError::Corrupt("county_settings.weight_unit is not a unit".into()))?,
     })
 }
 
@@ -351,13 +375,13 @@ pub async fn save_settings(c: &mut AnyConnection, county: CountyId, s: &CountySe
     sqlx::query(
         "INSERT INTO county_settings (county_id, platform_fee_bps, agent_commission_bps, acceptance_window_us, \
          return_window_us, reservation_ttl_us, updated_us, claim_window_us, appeal_window_us, seller_debt_limit_fen, \
-         trust_threshold) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) \
+         trust_threshold, weight_unit) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) \
          ON CONFLICT (county_id) DO UPDATE SET platform_fee_bps = excluded.platform_fee_bps, \
          agent_commission_bps = excluded.agent_commission_bps, acceptance_window_us = excluded.acceptance_window_us, \
          return_window_us = excluded.return_window_us, reservation_ttl_us = excluded.reservation_ttl_us, \
          updated_us = excluded.updated_us, claim_window_us = excluded.claim_window_us, \
          appeal_window_us = excluded.appeal_window_us, seller_debt_limit_fen = excluded.seller_debt_limit_fen, \
-         trust_threshold = excluded.trust_threshold",
+         trust_threshold = excluded.trust_threshold, weight_unit = excluded.weight_unit",
     )
     .bind(county.to_string())
     .bind(s.platform_fee_bps)
@@ -370,6 +394,7 @@ pub async fn save_settings(c: &mut AnyConnection, county: CountyId, s: &CountySe
     .bind(s.appeal_window_us())
     .bind(s.seller_debt_limit_fen)
     .bind(s.trust_threshold)
+    .bind(s.weight_unit.as_str())
     .execute(c)
     .await?;
     Ok(())

@@ -238,7 +238,7 @@ async fn twenty_payouts_at_once_from_a_wallet_holding_ten_never_overdraw_it() {
             tokio::spawn(async move {
                 let mut tx = db.begin().await.unwrap();
                 books::payout(&mut tx, c, seller, Fen(100), &format!("payout-{i}")).await?;
-                tx.commit().await.map_err(|e| uplink_service::ServiceError::Store(e.into()))
+                tx.commit().await.map_err(uplink_service::ServiceError::Store)
             })
         })
         .collect();
