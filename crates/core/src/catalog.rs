@@ -271,6 +271,9 @@ pub struct Listing {
     /// Price per sale unit of every grade, best first (uplink only).
     pub grade_prices: Vec<GradePrice>,
     pub product: Product,
+    /// The seller's trust score, 0–100 (50 for a newcomer), as of the request; every listing the
+    /// service hands out carries it (`None` only inside storage, before it is computed).
+    pub seller_trust: Option<i64>,
 }
 
 #[cfg(test)]

@@ -32,6 +32,28 @@ pub const HALF_LIFE_DAYS: f64 = 180.0;
 pub const ON_TIME_DAYS: i64 = 3;
 pub const PRIOR: f64 = 5.0;
 
+/// Intakes graded above what the hub finds (an agent fraud signal, for review): an agent is
+/// flagged when, over the period looked at, at least [`GRADED_ABOVE_HUB_MIN_LOTS`] of the lots
+/// they took in were graded again at the hub, and the hub found a lower grade (later in the
+/// product's scheme, which runs best first) for more than [`GRADED_ABOVE_HUB_SHARE_BPS`] of them.
+/// Fewer lots say too little: one soft crate is bad luck, not a pattern.
+pub const GRADED_ABOVE_HUB_MIN_LOTS: i64 = 5;
+/// 30 %, in basis points.
+pub const GRADED_ABOVE_HUB_SHARE_BPS: i64 = 3_000;
+
+/// Whether `found` is a lower grade than `given` in a scheme listed best first. A code not in
+/// the scheme is not compared.
+pub fn graded_lower(scheme_best_first: &[&str], given: &str, found: &str) -> bool {
+    let at = |g: &str| scheme_best_first.iter().position(|x| *x == g);
+    matches!((at(given), at(found)), (Some(a), Some(b)) if b > a)
+}
+
+/// Whether `lower` hub downgrades among `graded` lots make the signal: enough lots, and a share
+/// strictly above the threshold.
+pub fn graded_above_hub(graded: i64, lower: i64) -> bool {
+    graded >= GRADED_ABOVE_HUB_MIN_LOTS && lower * 10_000 > GRADED_ABOVE_HUB_SHARE_BPS * graded
+}
+
 /// What a buyer claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -227,6 +249,19 @@ mod tests {
         assert_eq!(s.score, 82);
         assert_eq!(s.reasons[0].key, "trust-fulfilled");
         assert!(s.reasons.iter().any(|r| r.key == "trust-upheld-claim" && r.weight == -4.0));
+    }
+
+    #[test]
+    fn the_hub_downgrade_signal_needs_enough_lots_and_more_than_the_share() {
+        let scheme = ["special", "first", "second"];
+        assert!(graded_lower(&scheme, "special", "first"));
+        assert!(!graded_lower(&scheme, "first", "first"));
+        assert!(!graded_lower(&scheme, "second", "first"));
+        assert!(!graded_lower(&scheme, "first", "unknown"));
+        assert!(!graded_above_hub(4, 4), "four lots are too few");
+        assert!(graded_above_hub(5, 2), "40 % of five");
+        assert!(!graded_above_hub(10, 3), "exactly 30 % is not above it");
+        assert!(graded_above_hub(10, 4));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::access::Actor;
 use crate::error::{Result, ServiceError};
 use crate::idempotency::IdemKey;
+use crate::notices::{self, ClaimStep};
 use crate::order_moves::{accept_and_settle_amount, refund_target, step};
 use crate::orders::{person_as, standings};
 use crate::paging::{ListQuery, Page};
@@ -23,8 +24,8 @@ use uplink_store::orders::{self as orders_repo, Stamp};
 use uplink_store::{Db, ledger as books, now_us};
 use utoipa::ToSchema;
 
-/// Largest photo accepted as evidence.
-pub const MAX_EVIDENCE_BYTES: usize = 5 * 1024 * 1024;
+/// Largest photo accepted as evidence (the one rule of `core::photo`).
+pub use uplink_core::photo::MAX_BYTES as MAX_EVIDENCE_BYTES;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +57,21 @@ pub async fn open(
     county: CountyId,
     order: OrderId,
     input: ClaimInput,
+    idem: Option<&IdemKey>,
+) -> Result<Claim> {
+    open_with_photo(db, actor, county, order, input, None, idem).await
+}
+
+/// The buyer opens a claim with a photo of the goods (the shop's claim form): the photo passes
+/// the same checks as [`add_evidence`], and the claim and its photo are stored together or not
+/// at all.
+pub async fn open_with_photo(
+    db: &Db,
+    actor: &Actor,
+    county: CountyId,
+    order: OrderId,
+    input: ClaimInput,
+    photo: Option<&[u8]>,
     idem: Option<&IdemKey>,
 ) -> Result<Claim> {
     actor.authorize(county, Action::ReadNetwork)?;
@@ -109,6 +125,16 @@ pub async fn open(
     {
         ck.push(FieldError::new("measured_weight_g", "out-of-range").arg("min", 0).arg("max", o.weight_g));
     }
+    let photo_type = match photo {
+        Some(bytes) => match uplink_core::photo::check(bytes) {
+            Ok(t) => Some((t, bytes)),
+            Err(e) => {
+                ck.push(e);
+                None
+            }
+        },
+        None => None,
+    };
     ck.finish()?;
     let (Some(kind), Some(description)) = (kind, description) else { return Err(crate::network::incomplete()) };
     let claim = Claim {
@@ -144,6 +170,14 @@ pub async fn open(
         // The escrow stays held while the claim is open: no acceptance, automatic or not.
         step(c, Some(actor), &mut o, OrderEvent::Dispute, Some("claim"), &Stamp::default(), now).await?;
     }
+    let claim = match photo_type {
+        Some((content_type, bytes)) => {
+            repo::add_evidence(c, county, &claim.id, "buyer", actor.user_id, content_type, bytes, now).await?;
+            repo::get_claim(c, county, &claim.id).await?.ok_or(ServiceError::NotFound)?
+        }
+        None => claim,
+    };
+    notices::claim_step(c, &claim, ClaimStep::Opened).await?;
     w.commit(&claim).await?;
     Ok(claim)
 }
@@ -187,6 +221,13 @@ pub async fn get(db: &Db, actor: &Actor, county: CountyId, id: &str) -> Result<C
         return Err(ServiceError::NotFound);
     }
     Ok(claim)
+}
+
+/// The claims on an order, for its parties and staff (the order's page shows them).
+pub async fn of_order(db: &Db, actor: &Actor, county: CountyId, order: OrderId) -> Result<Vec<Claim>> {
+    crate::orders::get_order(db, actor, county, order).await?;
+    let mut c = db.reader().await?;
+    Ok(repo::claims_of_order(&mut c, county, order).await?)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -243,6 +284,7 @@ pub async fn answer(
         return Err(ServiceError::Conflict { kind: "claim-not-open", field: "claim".into() });
     }
     let out = repo::get_claim(c, county, id).await?.ok_or(ServiceError::NotFound)?;
+    notices::claim_step(c, &out, ClaimStep::Answered).await?;
     w.commit(&out).await?;
     Ok(out)
 }
@@ -335,6 +377,7 @@ pub async fn decide(
         return Err(ServiceError::Conflict { kind: "claim-already-decided", field: "claim".into() });
     }
     let out = repo::get_claim(c, county, id).await?.ok_or(ServiceError::NotFound)?;
+    notices::claim_step(c, &out, ClaimStep::Decided).await?;
     w.commit(&out).await?;
     Ok(out)
 }
@@ -352,8 +395,36 @@ pub async fn appeal(db: &Db, actor: &Actor, county: CountyId, id: &str, idem: Op
         return Err(ServiceError::Conflict { kind: "claim-not-appealable", field: "claim".into() });
     }
     let out = repo::get_claim(c, county, id).await?.ok_or(ServiceError::NotFound)?;
+    notices::claim_step(c, &out, ClaimStep::Appealed).await?;
     w.commit(&out).await?;
     Ok(out)
+}
+
+/// Makes every decided claim whose appeal window has closed by `now` final, each in its own
+/// transaction with its notices; returns how many. The scheduled work calls it.
+pub async fn finalize_due(db: &Db, now: i64) -> Result<usize> {
+    let mut done = 0;
+    loop {
+        let due = {
+            let mut c = db.reader().await?;
+            repo::due_final(&mut c, now, 100).await?
+        };
+        let n = due.len();
+        for (county, id) in due {
+            let mut tx = db.begin().await?;
+            // Appealed meanwhile, or made final by another worker: nothing to do.
+            if repo::make_final(&mut tx, county, &id, now).await?
+                && let Some(claim) = repo::get_claim(&mut tx, county, &id).await?
+            {
+                notices::claim_step(&mut tx, &claim, ClaimStep::Final).await?;
+                done += 1;
+            }
+            tx.commit().await?;
+        }
+        if n < 100 {
+            return Ok(done);
+        }
+    }
 }
 
 /// Stores a photo as evidence for the actor's side. JPEG, PNG or WebP, up to 5 MB, checked by
@@ -366,13 +437,10 @@ pub async fn add_evidence(db: &Db, actor: &Actor, county: CountyId, id: &str, by
     let Some(side) = side(&mut tx, actor, &claim).await? else {
         return Err(if is_staff(actor, county) { ServiceError::Forbidden } else { ServiceError::NotFound });
     };
-    if bytes.len() > MAX_EVIDENCE_BYTES {
-        return Err(FieldError::new("file", "file-too-large").arg("max", MAX_EVIDENCE_BYTES / 1024 / 1024).into());
-    }
-    let content_type = image_type(bytes).ok_or_else(|| FieldError::new("file", "not-an-image"))?;
+    let content_type = uplink_core::photo::check(bytes)?;
     repo::add_evidence(&mut tx, county, id, side, actor.user_id, content_type, bytes, now_us()).await?;
     let out = repo::get_claim(&mut tx, county, id).await?.ok_or(ServiceError::NotFound)?;
-    tx.commit().await.map_err(uplink_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(out)
 }
 
@@ -380,18 +448,6 @@ pub async fn evidence(db: &Db, actor: &Actor, county: CountyId, id: &str, eviden
     get(db, actor, county, id).await?;
     let mut c = db.reader().await?;
     repo::evidence_bytes(&mut c, county, id, evidence).await?.ok_or(ServiceError::NotFound)
-}
-
-fn image_type(b: &[u8]) -> Option<&'static str> {
-    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if b.len() > 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
 }
 
 /// The deciders' queue: claims waiting for a decision and short-weight incidents from the

@@ -2,20 +2,24 @@
 //! assisted orders paid in cash at stations, city buyers' uplink orders paid from wallets,
 //! parcels in every state of their life, and claims open and decided, so that a new user sees
 //! a working station, a working claims queue and trust scores that differ from one seller to
-//! the next. Deterministic for a given county (it follows the seeded order of records).
+//! the next; the notices of every step come with them. After the pre-order demo, the hub grades
+//! intakes again, so the fraud signals show an agent whose grades the hub does not confirm.
+//! Deterministic for a given county (it follows the seeded order of records).
 
 use crate::access::Actor;
 use crate::error::{Result, ServiceError};
+use crate::lots;
 use crate::order_moves::{self, HandoverInput, MoveInput, PayInput, PaymentMethod};
 use crate::orders::{LineInput, PlaceOrderInput, place_order};
 use crate::people::{PersonInput, create_person};
 use uplink_core::ledger::AccountKey;
 use uplink_core::order::{Direction, OrderEvent};
 use uplink_core::people::Role;
+use uplink_core::window::WindowState;
 use uplink_core::*;
 use uplink_store::catalog::CatalogFilter;
 use uplink_store::row::PageReq;
-use uplink_store::{Db, StoreError, people as persons};
+use uplink_store::{Db, people as persons};
 
 #[derive(Debug, Clone, Default)]
 pub struct ActivitySeeded {
@@ -145,7 +149,7 @@ pub async fn seed_activity(db: &Db, county: CountyId) -> Result<ActivitySeeded> 
             &format!("demo-topup:{j}"),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let listing = &up[j % up.len()];
         let grade = listing.grade_prices.get(j % listing.grade_prices.len().max(1)).map(|g| g.code.clone());
         let o = place_order(
@@ -233,4 +237,64 @@ pub async fn seed_activity(db: &Db, county: CountyId) -> Result<ActivitySeeded> 
         order_moves::advance(db, &operator, county, o.id, OrderEvent::Confirm, moved(), None).await?;
     }
     Ok(out)
+}
+
+/// The hub grades the pre-order demo's intakes again (call it after
+/// [`crate::windows::demo::seed_demo`], whose past window is allocated): of six lots the first
+/// agent took in as the best grade, the hub finds three a grade lower, which raises the
+/// "graded above the hub" signal for review; the five lots of the second agent hold their grade.
+/// Returns how many lots the hub graded.
+pub async fn seed_hub_grading(db: &Db, county: CountyId) -> Result<usize> {
+    let first = |v: Vec<String>| v.into_iter().next().ok_or(ServiceError::NotFound);
+    let operator = actor(db, &first(logins(db, county, Role::Operator).await?)?).await?;
+    let driver = actor(db, &first(logins(db, county, Role::Driver).await?)?).await?;
+    let hub = crate::orders::person_as(&operator, county, &[Role::Operator]).ok_or(ServiceError::NotFound)?;
+    let carrier = crate::orders::person_as(&driver, county, &[Role::Driver]).ok_or(ServiceError::NotFound)?;
+    let (window, grades, farmer) = {
+        let mut c = db.reader().await?;
+        let allocated = uplink_store::windows::list_windows(&mut c, county, Some(WindowState::Allocated)).await?;
+        let Some(w) = allocated.into_iter().find(|w| w.offers.len() >= 2) else { return Ok(0) };
+        let grades: Vec<String> = w.offers.iter().map(|o| o.grade.clone()).collect();
+        let f = persons::PeopleFilter { q: String::new(), roles: vec![Role::Farmer] };
+        let (farmers, _) = persons::list_people(&mut c, county, &f, PageReq { limit: 1, offset: 0 }).await?;
+        (w, grades, farmers.into_iter().next().ok_or(ServiceError::NotFound)?)
+    };
+    let mut agents = Vec::new();
+    for name in logins(db, county, Role::Agent).await? {
+        let a = actor(db, &name).await?;
+        if let Some(me) = crate::orders::person_as(&a, county, &[Role::Agent]) {
+            let mut c = db.reader().await?;
+            if persons::get_person(&mut c, county, me).await?.is_some_and(|p| p.station_id.is_some()) {
+                agents.push(a);
+            }
+        }
+        if agents.len() == 2 {
+            break;
+        }
+    }
+    let mut graded = 0;
+    for (k, (agent, n)) in agents.iter().zip([6, 5]).enumerate() {
+        for i in 0..n {
+            let input = crate::intake::IntakeInput {
+                window_id: window.id,
+                farmer_id: farmer.id,
+                station_id: None,
+                grade: grades[0].clone(),
+                gross_g: 12_600,
+                tare_g: 600,
+                grade_reason: None,
+                certificate_no: Some(format!("HG-DEMO-{k}{i:02}")),
+            };
+            let r = crate::intake::record_intake(db, agent, county, input, None).await?;
+            let to_driver = lots::HandoffInput { to_person_id: carrier, weight_g: 12_000, hub_id: None, grade: None };
+            lots::handoff(db, agent, county, r.lot.id, to_driver, None).await?;
+            // The first agent's lots: every other one is found a grade lower at the hub.
+            let found = if k == 0 && i % 2 == 1 { &grades[1] } else { &grades[0] };
+            let to_hub =
+                lots::HandoffInput { to_person_id: hub, weight_g: 11_980, hub_id: None, grade: Some(found.clone()) };
+            lots::handoff(db, &driver, county, r.lot.id, to_hub, None).await?;
+            graded += 1;
+        }
+    }
+    Ok(graded)
 }

@@ -36,7 +36,7 @@ pub(crate) async fn holder(c: &mut Conn, actor: &Actor, county: CountyId) -> Res
 }
 
 /// Staff who may read lots and incidents: handlers and the auditor.
-fn may_read(actor: &Actor, county: CountyId) -> Result<()> {
+pub(crate) fn may_read(actor: &Actor, county: CountyId) -> Result<()> {
     actor.authorize(county, Action::ReadNetwork)?;
     let ok = actor.is_admin || actor.roles_in(county).iter().any(|r| HANDLERS.contains(r) || *r == Role::Auditor);
     if ok { Ok(()) } else { Err(ServiceError::Forbidden) }
@@ -66,11 +66,13 @@ pub async fn list_lots(db: &Db, actor: &Actor, county: CountyId, q: &LotQuery) -
     Ok(repo::list_lots(&mut c, county, &LotFilter { window: q.window_id, custodian: q.custodian_id }).await?)
 }
 
-/// A lot with its history.
+/// A lot with its history and the photos of its produce.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LotDetail {
     pub lot: Lot,
     pub events: Vec<LotEvent>,
+    #[serde(default)]
+    pub photos: Vec<uplink_store::lot_photos::LotPhoto>,
 }
 
 pub async fn get_lot(db: &Db, actor: &Actor, county: CountyId, id: LotId) -> Result<LotDetail> {
@@ -78,7 +80,8 @@ pub async fn get_lot(db: &Db, actor: &Actor, county: CountyId, id: LotId) -> Res
     let mut c = db.reader().await?;
     let lot = repo::get_lot(&mut c, county, id).await?.ok_or(ServiceError::NotFound)?;
     let events = repo::events_of(&mut c, county, id).await?;
-    Ok(LotDetail { lot, events })
+    let photos = uplink_store::lot_photos::photos_of(&mut c, county, id).await?;
+    Ok(LotDetail { lot, events, photos })
 }
 
 pub async fn list_incidents(db: &Db, actor: &Actor, county: CountyId) -> Result<Vec<Incident>> {
@@ -96,6 +99,9 @@ pub struct HandoffInput {
     pub weight_g: i64,
     /// Where, when the taker works at a hub (default: the county hub).
     pub hub_id: Option<HubId>,
+    /// The grade the hub finds when it takes the lot (a code of the product's grade scheme);
+    /// only at the hub.
+    pub grade: Option<String>,
 }
 
 /// What a hand-off did.
@@ -105,6 +111,8 @@ pub struct HandoffResult {
     pub loss: lot::Loss,
     /// Opened when the leg lost more than the product tolerates.
     pub incident: Option<Incident>,
+    /// The grade the hub found, when it graded the lot.
+    pub hub_grade: Option<String>,
 }
 
 /// Where a person holds lots: a station agent at their station, a driver on their vehicle, the
@@ -170,6 +178,12 @@ pub async fn handoff(
     let product = uplink_store::catalog::get_product(c, county, l.product_id).await?.ok_or(ServiceError::NotFound)?;
     let loss = lot::leg_loss(Grams(l.weight_g), taken, product.tolerance_bps);
     let (kind, code) = place_of(c, county, &to, input.hub_id).await?;
+    let hub_grade = match input.grade.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        None => None,
+        Some(_) if kind != "hub" => return Err(FieldError::new("grade", "grade-only-at-hub").into()),
+        Some(g) if product.grades.iter().any(|x| x.code == g) => Some(g.to_string()),
+        Some(_) => return Err(FieldError::new("grade", "unknown-grade").into()),
+    };
     if !repo::move_lot(c, county, id, giver, l.weight_g, to.id, (&kind, &code), taken.0, "active").await? {
         return Err(ServiceError::Conflict { kind: "lot-not-held", field: "lot".into() });
     }
@@ -190,6 +204,9 @@ pub async fn handoff(
         at_us: now,
     };
     let seq = repo::add_event(c, county, id, &ev, Some(actor.user_id)).await?;
+    if let Some(g) = &hub_grade {
+        uplink_store::trust::set_hub_grade(c, county, id, seq, g).await?;
+    }
     let incident = if loss.beyond_tolerance {
         let i = Incident {
             id: IncidentId::new(),
@@ -207,12 +224,13 @@ pub async fn handoff(
             opened_us: now,
         };
         repo::insert_incident(c, county, &i).await?;
+        crate::notices::short_weight(c, county, &i).await?;
         Some(i)
     } else {
         None
     };
     let lot = repo::get_lot(c, county, id).await?.ok_or(ServiceError::NotFound)?;
-    let out = HandoffResult { lot, loss, incident };
+    let out = HandoffResult { lot, loss, incident, hub_grade };
     w.commit(&out).await?;
     Ok(out)
 }
@@ -318,7 +336,8 @@ pub async fn merge(
     }
     let events = repo::events_of(c, county, pallet.id).await?;
     let lot = repo::get_lot(c, county, pallet.id).await?.ok_or(ServiceError::NotFound)?;
-    let out = LotDetail { lot, events };
+    // A pallet is new: its photos are its lots' own.
+    let out = LotDetail { lot, events, photos: vec![] };
     w.commit(&out).await?;
     Ok(out)
 }

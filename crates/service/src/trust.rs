@@ -7,35 +7,65 @@ use crate::error::{Result, ServiceError};
 use crate::idempotency::IdemKey;
 use crate::orders::{person_as, standings};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uplink_core::catalog::Listing;
 use uplink_core::order::OrderState;
 use uplink_core::order_access::Standing;
 use uplink_core::people::{Action, Role};
 use uplink_core::trust::{Fact, ON_TIME_DAYS, Score, score};
 use uplink_core::*;
 use uplink_store::claims::{self as repo, Rating};
+use uplink_store::trust::FactRow;
 use uplink_store::{Conn, Db, now_us};
 use utoipa::ToSchema;
 
 const US_PER_DAY: f64 = 86_400_000_000.0;
 
+/// The facts about each of `people`, dated in days before `now`, read in one query.
+pub(crate) async fn facts_of_many(
+    c: &mut Conn,
+    county: CountyId,
+    people: &[PersonId],
+    now: i64,
+) -> Result<HashMap<PersonId, Vec<(f64, Fact)>>> {
+    let age = |t: i64| (now - t) as f64 / US_PER_DAY;
+    let mut out: HashMap<PersonId, Vec<(f64, Fact)>> = people.iter().map(|p| (*p, Vec::new())).collect();
+    for (person, at, row) in uplink_store::trust::facts(c, county, people).await? {
+        let facts = out.entry(person).or_default();
+        match row {
+            FactRow::Fulfilled { lead_us, weight_g } => {
+                facts.push((age(at), Fact::Fulfilled { on_time: lead_us <= ON_TIME_DAYS * 86_400_000_000 }));
+                facts.push((age(at), Fact::Handled { grams: weight_g }));
+            }
+            FactRow::UpheldClaim => facts.push((age(at), Fact::UpheldClaim)),
+            FactRow::SellerCancellation => facts.push((age(at), Fact::SellerCancellation)),
+            FactRow::ShortWeightIncident => facts.push((age(at), Fact::ShortWeightIncident)),
+        }
+    }
+    Ok(out)
+}
+
 /// The facts about a party, dated in days before `now`.
 pub(crate) async fn facts_of(c: &mut Conn, county: CountyId, person: PersonId, now: i64) -> Result<Vec<(f64, Fact)>> {
-    let age = |t: i64| (now - t) as f64 / US_PER_DAY;
-    let mut facts = Vec::new();
-    for (lead_us, weight_g, accepted_us) in repo::fulfilled_orders(c, county, person).await? {
-        facts.push((age(accepted_us), Fact::Fulfilled { on_time: lead_us <= ON_TIME_DAYS * 86_400_000_000 }));
-        facts.push((age(accepted_us), Fact::Handled { grams: weight_g }));
+    Ok(facts_of_many(c, county, &[person], now).await?.remove(&person).unwrap_or_default())
+}
+
+/// The scores of several parties at once (the sellers of a page of listings).
+pub async fn scores_in(c: &mut Conn, county: CountyId, people: &[PersonId]) -> Result<HashMap<PersonId, i64>> {
+    let facts = facts_of_many(c, county, people, now_us()).await?;
+    Ok(facts.into_iter().map(|(p, f)| (p, score(&f).score)).collect())
+}
+
+/// Puts each seller's trust score on their listings, with one query for the whole page.
+pub async fn with_seller_trust(c: &mut Conn, county: CountyId, listings: &mut [Listing]) -> Result<()> {
+    let mut sellers: Vec<PersonId> = listings.iter().map(|l| l.seller_id).collect();
+    sellers.sort();
+    sellers.dedup();
+    let scores = scores_in(c, county, &sellers).await?;
+    for l in listings {
+        l.seller_trust = scores.get(&l.seller_id).copied();
     }
-    for t in repo::upheld_claims(c, county, person).await? {
-        facts.push((age(t), Fact::UpheldClaim));
-    }
-    for t in repo::seller_cancellations(c, county, person).await? {
-        facts.push((age(t), Fact::SellerCancellation));
-    }
-    for t in crate::trust_incidents::incidents_against(c, county, person).await? {
-        facts.push((age(t), Fact::ShortWeightIncident));
-    }
-    Ok(facts)
+    Ok(())
 }
 
 /// A party's trust score with its reasons. Everyone in the county may see it (buyers see it on
@@ -129,7 +159,7 @@ pub async fn reply(db: &Db, actor: &Actor, county: CountyId, order: OrderId, inp
         return Err(ServiceError::Conflict { kind: "already-replied", field: "reply".into() });
     }
     let r = repo::get_rating(&mut tx, county, order).await?.ok_or(ServiceError::NotFound)?;
-    tx.commit().await.map_err(uplink_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(r)
 }
 
@@ -142,7 +172,7 @@ pub async fn get_rating(db: &Db, actor: &Actor, county: CountyId, order: OrderId
 /// One thing about an agent an operator may want to look at.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct FraudSignal {
-    /// ordered_to_self, returns_after_commission, cash_not_handed_over.
+    /// ordered_to_self, returns_after_commission, cash_not_handed_over, graded_above_hub.
     pub kind: String,
     pub agent_id: PersonId,
     pub station_id: Option<StationId>,
@@ -152,7 +182,8 @@ pub struct FraudSignal {
 }
 
 /// Signals for review: an agent ordering for themselves or someone sharing their phone; assisted
-/// orders returned after settlement; cash kept in the drawer for more than `days` days.
+/// orders returned after settlement; cash kept in the drawer for more than `days` days; intakes
+/// of the last `days` days that the hub graded lower too often.
 pub async fn fraud_signals(db: &Db, actor: &Actor, county: CountyId, days: i64) -> Result<Vec<FraudSignal>> {
     actor.authorize(county, Action::ReadLedger)?;
     let mut c = db.reader().await?;

@@ -272,6 +272,7 @@ fn listing_from(r: &AnyRow) -> Result<Listing, StoreError> {
         active: row::flag(r, "active")?,
         grade_prices,
         product,
+        seller_trust: None,
     })
 }
 

@@ -193,6 +193,26 @@ pub async fn list_claims(
     Ok((out, total))
 }
 
+/// The claims on one order, oldest first (an order's page shows each with its decision).
+pub async fn claims_of_order(
+    c: &mut AnyConnection,
+    county: CountyId,
+    order: OrderId,
+) -> Result<Vec<Claim>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM claims WHERE county_id = $1 AND order_id = $2 ORDER BY opened_us, claim_id")
+        .bind(county.to_string())
+        .bind(order.to_string())
+        .fetch_all(&mut *c)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut x = claim_from(r)?;
+        fill(c, &mut x).await?;
+        out.push(x);
+    }
+    Ok(out)
+}
+
 /// The seller's (or agent's) answer.
 pub async fn answer(
     c: &mut AnyConnection,
@@ -249,6 +269,32 @@ pub async fn decide(
 pub async fn appeal(c: &mut AnyConnection, county: CountyId, id: &str, now: i64) -> Result<bool, StoreError> {
     let r = sqlx::query(
         "UPDATE claims SET state = 'appealed' WHERE county_id = $1 AND claim_id = $2 AND state = 'decided' AND final_us > $3",
+    )
+    .bind(county.to_string())
+    .bind(id)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Decided claims whose appeal window closed by `now`, across counties: `(county, claim)`.
+pub async fn due_final(c: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<(CountyId, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT county_id, claim_id FROM claims WHERE state = 'decided' AND final_us <= $1 ORDER BY final_us LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(|r| Ok((row::id(r, "county_id")?, row::text(r, "claim_id")?))).collect()
+}
+
+/// A decided claim becomes final once its appeal window has closed; false if it was not due
+/// (appealed meanwhile, or made final by another worker).
+pub async fn make_final(c: &mut AnyConnection, county: CountyId, id: &str, now: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE claims SET state = 'final' WHERE county_id = $1 AND claim_id = $2 AND state = 'decided' AND final_us <= $3",
     )
     .bind(county.to_string())
     .bind(id)
@@ -389,63 +435,6 @@ pub async fn get_rating(c: &mut AnyConnection, county: CountyId, order: OrderId)
         })
     })
     .transpose()
-}
-
-// ---------------------------------------------------------------- facts for trust scores
-
-/// A seller's settled orders: (delivered_us − paid_us, weight, accepted_us).
-pub async fn fulfilled_orders(
-    c: &mut AnyConnection,
-    county: CountyId,
-    seller: PersonId,
-) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT paid_us, delivered_us, accepted_us, weight_g FROM orders WHERE county_id = $1 AND seller_id = $2 \
-         AND state IN ('settled', 'returned') AND accepted_us IS NOT NULL",
-    )
-    .bind(county.to_string())
-    .bind(seller.to_string())
-    .fetch_all(c)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let paid = row::opt_int(r, "paid_us")?.unwrap_or(0);
-            let delivered = row::opt_int(r, "delivered_us")?.unwrap_or(paid);
-            Ok((delivered - paid, row::int(r, "weight_g")?, row::int(r, "accepted_us")?))
-        })
-        .collect()
-}
-
-/// When each upheld claim against the seller was decided.
-pub async fn upheld_claims(c: &mut AnyConnection, county: CountyId, seller: PersonId) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT decided_us FROM claims WHERE county_id = $1 AND seller_id = $2 AND outcome IS NOT NULL \
-         AND outcome <> 'reject' AND decided_us IS NOT NULL",
-    )
-    .bind(county.to_string())
-    .bind(seller.to_string())
-    .fetch_all(c)
-    .await?;
-    rows.iter().map(|r| row::int(r, "decided_us")).collect()
-}
-
-/// When the seller cancelled an order after it was paid.
-pub async fn seller_cancellations(
-    c: &mut AnyConnection,
-    county: CountyId,
-    seller: PersonId,
-) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT e.at_us FROM order_events e JOIN orders o ON o.county_id = e.county_id AND o.order_id = e.order_id \
-         JOIN people p ON p.county_id = o.county_id AND p.person_id = o.seller_id \
-         WHERE e.county_id = $1 AND o.seller_id = $2 AND e.event = 'cancel' AND e.from_state <> 'placed' \
-         AND p.user_id IS NOT NULL AND e.actor_user = p.user_id",
-    )
-    .bind(county.to_string())
-    .bind(seller.to_string())
-    .fetch_all(c)
-    .await?;
-    rows.iter().map(|r| row::int(r, "at_us")).collect()
 }
 
 // ---------------------------------------------------------------- agent fraud signals

@@ -152,6 +152,25 @@ pub async fn list_lots(c: &mut AnyConnection, county: CountyId, f: &LotFilter) -
     rows.iter().map(lot_from).collect()
 }
 
+/// The lots a farmer delivered at intake (the ones their payout was made for), newest first.
+pub async fn intake_lots_of_farmer(
+    c: &mut AnyConnection,
+    county: CountyId,
+    farmer: PersonId,
+    limit: i64,
+) -> Result<Vec<Lot>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE l.county_id = $1 AND l.farmer_id = $2 AND l.payout_fen IS NOT NULL \
+         ORDER BY l.made_us DESC, l.lot_code LIMIT $3"
+    ))
+    .bind(county.to_string())
+    .bind(farmer.to_string())
+    .bind(limit)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(lot_from).collect()
+}
+
 /// How many lots `prefix` (`COUNTY-SITE-YYYYMMDD-`) has; the next one is numbered one more.
 pub async fn count_with_prefix(c: &mut AnyConnection, county: CountyId, prefix: &str) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM lots WHERE county_id = $1 AND lot_code LIKE $2")

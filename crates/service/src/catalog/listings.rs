@@ -171,6 +171,7 @@ async fn build_listing(
         active: i.active.or(base.map(|b| b.active)).unwrap_or(true),
         grade_prices,
         product,
+        seller_trust: None,
     })
 }
 
@@ -184,20 +185,29 @@ pub async fn create_listing(
     actor.authorize(county, Action::ListForSale)?;
     let mut w = crate::begin_write!(db, &county.to_string(), actor, idem);
     let mut x = build_listing(&mut w.tx, county, &Standing::of(actor, county), &input, None).await?;
-    x.active = x.active && !suspended(&mut w.tx, actor, county, x.seller_id).await?;
+    if x.active {
+        x.active = !held_for_review(&mut w.tx, actor, county, &x).await?;
+    }
     repo::insert_listing(&mut w.tx, &x).await?;
+    crate::trust::with_seller_trust(&mut w.tx, county, std::slice::from_mut(&mut x)).await?;
     w.commit(&x).await?;
     Ok(x)
 }
 
 /// A seller whose trust score is below the county's threshold lists only inactive until the
 /// operator reviews and switches the listing on; the operator's own changes are that review.
-async fn suspended(c: &mut uplink_store::Conn, actor: &Actor, county: CountyId, seller: PersonId) -> Result<bool> {
+/// The seller and the operators are told when a listing is held back.
+async fn held_for_review(c: &mut uplink_store::Conn, actor: &Actor, county: CountyId, x: &Listing) -> Result<bool> {
     if actor.authorize(county, Action::ManageCatalog).is_ok() {
         return Ok(false);
     }
     let threshold = uplink_store::orders::settings(c, county).await?.trust_threshold;
-    Ok(crate::trust::score_in(c, county, seller).await? < threshold)
+    let score = crate::trust::score_in(c, county, x.seller_id).await?;
+    if score >= threshold {
+        return Ok(false);
+    }
+    crate::notices::listing_held(c, county, x, score, threshold).await?;
+    Ok(true)
 }
 
 /// A seller changes their own listing (price, stock, harvest, switching it off); the agent
@@ -219,9 +229,10 @@ pub async fn update_listing(
     }
     let mut x = build_listing(&mut w.tx, county, &s, &input, Some(&base)).await?;
     if x.active && !base.active {
-        x.active = !suspended(&mut w.tx, actor, county, x.seller_id).await?;
+        x.active = !held_for_review(&mut w.tx, actor, county, &x).await?;
     }
     repo::update_listing(&mut w.tx, &x).await?;
+    crate::trust::with_seller_trust(&mut w.tx, county, std::slice::from_mut(&mut x)).await?;
     w.commit(&x).await?;
     Ok(x)
 }
@@ -229,7 +240,9 @@ pub async fn update_listing(
 pub async fn get_listing(db: &Db, actor: &Actor, county: CountyId, id: ListingId) -> Result<Listing> {
     actor.authorize(county, Action::ReadCatalog)?;
     let mut c = db.reader().await?;
-    repo::get_listing(&mut c, county, id).await?.ok_or(ServiceError::NotFound)
+    let mut x = repo::get_listing(&mut c, county, id).await?.ok_or(ServiceError::NotFound)?;
+    crate::trust::with_seller_trust(&mut c, county, std::slice::from_mut(&mut x)).await?;
+    Ok(x)
 }
 
 /// The catalog search: listings with their product, seller, village and grade prices.
@@ -237,6 +250,8 @@ pub async fn search_listings(db: &Db, actor: &Actor, county: CountyId, q: &Catal
     actor.authorize(county, Action::ReadCatalog)?;
     let (f, p) = q.filter()?;
     let mut c = db.reader().await?;
-    let (items, total) = repo::search_listings(&mut c, county, &f, p).await?;
+    let (mut items, total) = repo::search_listings(&mut c, county, &f, p).await?;
+    // The sellers' trust scores for the whole page in one query.
+    crate::trust::with_seller_trust(&mut c, county, &mut items).await?;
     Ok(Page { items, total, limit: p.limit, offset: p.offset })
 }

@@ -11,7 +11,7 @@ use uplink_core::ledger::AccountKey;
 
 /// A co-op lists grapes; the city buyer orders 50 kg of first grade (¥10.00/kg), pays from the
 /// wallet, and the order is delivered to the drop point. Returns (order, coop id, buyer id).
-async fn delivered_grapes(app: &TestApp) -> (Value, PersonId, PersonId) {
+pub(crate) async fn delivered_grapes(app: &TestApp) -> (Value, PersonId, PersonId) {
     let c = app.a.county_id;
     let (coop_t, buyer_t, op_t, driver_t) = (
         app.token(&app.user_a("coop")).await,
