@@ -3,8 +3,8 @@
 //! checks the compliance certificate (承诺达标合格证) where the product requires one, and in the
 //! same transaction Uplink makes the lot with its code, records the farmer → station hand-off,
 //! and pays the farmer `core::window::farmer_payout` from the window's advance into their wallet.
-//! Photos are not taken here yet (see the report): the lot keeps weights, grade and
-//! certificate.
+//! A photo of the produce may come with the intake: it passes the photo rule with the other
+//! fields and is stored with the lot, so a lot never exists without the photo it was taken with.
 
 use crate::access::Actor;
 use crate::error::{Result, ServiceError};
@@ -19,6 +19,7 @@ use uplink_core::text::{self, NOTE_MAX};
 use uplink_core::validation::{Checker, FieldError};
 use uplink_core::window::{self, WindowState};
 use uplink_core::*;
+use uplink_store::lot_photos::LotPhoto;
 use uplink_store::lots::{self as repo, Lot, LotEvent};
 use uplink_store::{Db, now_us};
 use utoipa::ToSchema;
@@ -51,6 +52,9 @@ pub struct IntakeReceipt {
     pub sms_en: String,
     /// Path of the public trace page the label's QR code opens.
     pub trace_path: String,
+    /// The photo of the produce taken with the intake, when there was one.
+    #[serde(default)]
+    pub photo: Option<LotPhoto>,
 }
 
 pub async fn record_intake(
@@ -58,6 +62,19 @@ pub async fn record_intake(
     actor: &Actor,
     county: CountyId,
     input: IntakeInput,
+    idem: Option<&IdemKey>,
+) -> Result<IntakeReceipt> {
+    record_intake_with_photo(db, actor, county, input, None, idem).await
+}
+
+/// The intake with a photo of the produce (the station's intake form): the photo is checked
+/// with the other fields, and the lot and its photo are stored together or not at all.
+pub async fn record_intake_with_photo(
+    db: &Db,
+    actor: &Actor,
+    county: CountyId,
+    input: IntakeInput,
+    photo: Option<&[u8]>,
     idem: Option<&IdemKey>,
 ) -> Result<IntakeReceipt> {
     may_handle(actor, county)?;
@@ -78,6 +95,14 @@ pub async fn record_intake(
     };
     let cert = match input.certificate_no.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(r) => ck.take("certificate_no", text::name(r, 64)),
+        None => None,
+    };
+    let photo = match photo.map(|b| uplink_core::photo::check(b).map(|t| (t, b))) {
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            ck.push(e);
+            None
+        }
         None => None,
     };
     ck.finish()?;
@@ -187,6 +212,12 @@ pub async fn record_intake(
         };
         ledger::post(c, county, &p).await?;
     }
+    let photo = match photo {
+        Some((content_type, bytes)) => Some(
+            uplink_store::lot_photos::insert_photo(c, county, l.id, actor.user_id, content_type, bytes, now).await?,
+        ),
+        None => None,
+    };
     let lot = repo::get_lot(c, county, l.id).await?.ok_or(ServiceError::NotFound)?;
     let kg = Grams(net.0);
     let out = IntakeReceipt {
@@ -215,6 +246,7 @@ pub async fn record_intake(
         net_g: net.0,
         payout_fen: payout.0,
         lot,
+        photo,
     };
     w.commit(&out).await?;
     Ok(out)

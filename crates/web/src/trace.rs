@@ -1,8 +1,8 @@
 //! The public trace of a lot (issue 4): `/t/{lot_code}` is what the label's QR code opens, with
 //! no login — product, grade, origin village (never the farmer's name or phone), harvest and
-//! intake dates, certificate, and the chain of hand-offs with times and weights — in zh-CN or
-//! English (`?lang=`, else the usual choice). `/t/{lot_code}/epcis.json` is the same trace as a
-//! GS1 EPCIS 2.0 JSON-LD document.
+//! intake dates, certificate, the photos of the produce (`/t/{lot_code}/photos/{id}`), and the
+//! chain of hand-offs with times and weights — in zh-CN or English (`?lang=`, else the usual
+//! choice). `/t/{lot_code}/epcis.json` is the same trace as a GS1 EPCIS 2.0 JSON-LD document.
 
 use crate::context::Ctx;
 use crate::html::esc;
@@ -19,7 +19,10 @@ use uplink_core::Grams;
 use uplink_service::lots;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/t/{code}", get(trace_page)).route("/t/{code}/epcis.json", get(epcis))
+    Router::new()
+        .route("/t/{code}", get(trace_page))
+        .route("/t/{code}/epcis.json", get(epcis))
+        .route("/t/{code}/photos/{photo_id}", get(photo))
 }
 
 /// The URL a label's QR code holds: this server as the client reached it.
@@ -92,14 +95,27 @@ pub async fn trace_page(
             )
         })
         .collect();
+    let alt = tr("lot-photo-alt");
+    let photos: String = t
+        .photos
+        .iter()
+        .map(|p| {
+            format!(
+                "<img src=\"/t/{}/photos/{}\" loading=lazy width=240 height=180 alt=\"{alt}\">",
+                esc(&p.lot_code),
+                esc(&p.photo_id)
+            )
+        })
+        .collect();
+    let photos = if photos.is_empty() { photos } else { format!("<p id=photos>{photos}</p>") };
     let title = format!("{} {}", c.t(l, "trace-title", &[]), t.code);
     let other = l.other();
     let html = format!(
         "<!doctype html><html lang=\"{tag}\"><head><meta charset=utf-8>\
          <meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title}</title>\
          <style>body{{font:15px sans-serif;max-width:36em;margin:1em auto;padding:0 1em}}th{{text-align:left;padding-right:1em}}\
-         li{{margin:.3em 0}}</style></head><body><p><a href=\"?lang={otag}\">{switch}</a></p><h1>{title}</h1>\
-         <p>{county}</p><table>{facts}</table><h2>{chain}</h2><ol>{steps}</ol>\
+         li{{margin:.3em 0}}img{{object-fit:cover;max-width:100%;height:auto;margin:.5em .5em 0 0}}</style></head><body><p><a href=\"?lang={otag}\">{switch}</a></p><h1>{title}</h1>\
+         <p>{county}</p><table>{facts}</table>{photos}<h2>{chain}</h2><ol>{steps}</ol>\
          <p><a href=\"/t/{code}/epcis.json\">EPCIS 2.0 JSON-LD</a></p></body></html>",
         tag = l.tag(),
         title = esc(&title),
@@ -112,6 +128,17 @@ pub async fn trace_page(
     let mut r = Html(html).into_response();
     r.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(l.tag()));
     Ok(r)
+}
+
+/// A photo of the lot's produce, as its trace page shows it; no login.
+#[utoipa::path(get, path = "/t/{code}/photos/{photo_id}", tag = "lots",
+    params(("code" = String, Path, description = "The lot code printed on the label"), ("photo_id" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = Problem)))]
+pub async fn photo(State(st): State<AppState>, Path((code, id)): Path<(String, String)>) -> Result<Response, ApiError> {
+    let (ct, bytes) = uplink_service::lot_photos::public_photo(&st.db, &code, &id).await?;
+    // A photo never changes once stored.
+    Ok(([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "public, max-age=86400, immutable".into())], bytes)
+        .into_response())
 }
 
 /// The lot's trace as a GS1 EPCIS 2.0 JSON-LD document; no login.

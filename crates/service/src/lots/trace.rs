@@ -43,6 +43,22 @@ pub struct PublicTrace {
     pub certificate_no: Option<String>,
     pub weight_g: i64,
     pub steps: Vec<TraceStep>,
+    /// Photos of the produce: the lot's own, and its sources' (a split part shows the photo
+    /// taken at intake of the lot it came from).
+    #[serde(default)]
+    pub photos: Vec<TracePhoto>,
+}
+
+/// A photo on the public trace, named by the lot it was taken of.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TracePhoto {
+    pub lot_code: String,
+    pub photo_id: String,
+}
+
+async fn trace_photos(c: &mut Conn, county: CountyId, lot: LotId, code: &str) -> Result<Vec<TracePhoto>> {
+    let all = uplink_store::lot_photos::photos_of(c, county, lot).await?;
+    Ok(all.into_iter().map(|p| TracePhoto { lot_code: code.to_string(), photo_id: p.id }).collect())
 }
 
 /// The public trace of a lot by its printed code; no login. Unknown or malformed codes are
@@ -55,6 +71,7 @@ pub async fn public_trace(db: &Db, raw_code: &str) -> Result<PublicTrace> {
     let product =
         uplink_store::catalog::get_product(&mut c, l.county_id, l.product_id).await?.ok_or(ServiceError::NotFound)?;
     let mut steps = Vec::new();
+    let mut photos = Vec::new();
     // Sources first: a split part's parent, a pallet's lots (one level; their own sources are
     // on their own trace pages).
     let own = repo::events_of(&mut c, l.county_id, l.id).await?;
@@ -67,6 +84,7 @@ pub async fn public_trace(db: &Db, raw_code: &str) -> Result<PublicTrace> {
             if origin.farmer_id.is_none() {
                 origin = sl.clone();
             }
+            photos.extend(trace_photos(&mut c, l.county_id, sl.id, &sl.code).await?);
             for se in repo::events_of(&mut c, l.county_id, src).await? {
                 if se.at_us > e.at_us || (se.kind != "intake" && se.kind != "handoff") {
                     continue;
@@ -79,6 +97,7 @@ pub async fn public_trace(db: &Db, raw_code: &str) -> Result<PublicTrace> {
         steps.push(trace_step(&mut c, l.county_id, &l.code, e).await?);
     }
     steps.sort_by_key(|s| s.at_us);
+    photos.extend(trace_photos(&mut c, l.county_id, l.id, &l.code).await?);
     let intake_date = time::local_date(origin.made_us, &county.time_zone);
     Ok(PublicTrace {
         code: l.code.clone(),
@@ -94,6 +113,7 @@ pub async fn public_trace(db: &Db, raw_code: &str) -> Result<PublicTrace> {
         certificate_no: origin.certificate_no.clone(),
         weight_g: l.weight_g,
         steps,
+        photos,
     })
 }
 
