@@ -1,7 +1,9 @@
 //! A county's commercial settings: the platform fee and the agent's commission (basis points of
-//! the order total), and the windows that bound acceptance, returns and unpaid reservations.
+//! the order total), and the windows that bound acceptance, returns and unpaid reservations; and
+//! the unit people's pages show weights in.
 
 use crate::validation::{Checker, FieldError, Invalid};
+use crate::weight::WeightUnit;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -29,6 +31,9 @@ pub struct CountySettings {
     /// A seller whose trust score is below this gets new listings suspended until review.
     #[serde(default = "defaults::trust_threshold")]
     pub trust_threshold: i64,
+    /// The unit people's pages show and take weights in: `kg`, or `jin` (斤, 500 g).
+    #[serde(default)]
+    pub weight_unit: WeightUnit,
 }
 
 /// Defaults for settings added after the first, so older clients' requests still read.
@@ -59,6 +64,7 @@ impl Default for CountySettings {
             appeal_window_days: defaults::appeal_window_days(),
             seller_debt_limit_fen: defaults::seller_debt_limit_fen(),
             trust_threshold: defaults::trust_threshold(),
+            weight_unit: WeightUnit::Kg,
         }
     }
 }

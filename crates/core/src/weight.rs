@@ -1,4 +1,5 @@
-//! Weight as whole grams in an `i64`; never a float. Parsing accepts kg, 斤 (500 g) and g.
+//! Weight as whole grams in an `i64`; never a float. Parsing accepts kg, 斤 (500 g) and g; a county
+//! shows weights to people in its [`WeightUnit`] (kg or 斤), through [`Grams::display_in`] only.
 
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,86 @@ impl Grams {
     }
 }
 
+/// The unit a county shows weights in on people's pages (`CountySettings::weight_unit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WeightUnit {
+    /// Kilograms: the scales', the route sheets' and the city buyers' unit.
+    #[default]
+    Kg,
+    /// 斤 (500 g): the market unit villagers weigh in.
+    Jin,
+}
+
+impl WeightUnit {
+    pub const ALL: [WeightUnit; 2] = [WeightUnit::Kg, WeightUnit::Jin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeightUnit::Kg => "kg",
+            WeightUnit::Jin => "jin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<WeightUnit, FieldError> {
+        WeightUnit::ALL
+            .into_iter()
+            .find(|u| u.as_str() == raw.trim())
+            .ok_or_else(|| FieldError::new("", "unknown-choice").arg("allowed", "kg, jin"))
+    }
+
+    /// Grams in one unit.
+    pub fn grams(self) -> i64 {
+        match self {
+            WeightUnit::Kg => 1000,
+            WeightUnit::Jin => Grams::JIN,
+        }
+    }
+
+    /// The unit as written after a number: `kg` or `斤`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            WeightUnit::Kg => "kg",
+            WeightUnit::Jin => "斤",
+        }
+    }
+}
+
+impl Grams {
+    /// The weight as a person reads it in `unit`, to the gram and without trailing zeros:
+    /// `12.5 kg`, `25 斤`, `0.3 kg`.
+    pub fn display_in(self, unit: WeightUnit) -> String {
+        let per = unit.grams().unsigned_abs();
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        // 1 斤 = 500 g: three decimals of 斤 are 0.5 g, so whole grams need up to four.
+        let places = if unit == WeightUnit::Jin { 4 } else { 3 };
+        let scale = 10u64.pow(places);
+        let frac = (a % per) * scale / per;
+        let mut text = format!("{sign}{}", a / per);
+        if frac > 0 {
+            let digits = format!("{frac:0width$}", width = places as usize);
+            text.push('.');
+            text.push_str(digits.trim_end_matches('0'));
+        }
+        format!("{text} {}", unit.symbol())
+    }
+
+    /// Parses a weight typed by a person who weighs in `unit`: a bare number is in that unit
+    /// ("12.5" on a kg page is 12.5 kg); an explicit unit ("3斤", "800g") is read as written.
+    pub fn parse_in(raw: &str, unit: WeightUnit) -> Result<Grams, FieldError> {
+        let t = raw.trim();
+        if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            let with_unit = format!("{t}{}", unit.symbol());
+            return Grams::parse(&with_unit).map_err(|e| {
+                let code = e.code;
+                FieldError::new("", code).arg("input", t)
+            });
+        }
+        Grams::parse(raw)
+    }
+}
+
 impl fmt::Display for Grams {
     /// `12.345 kg`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -77,6 +158,33 @@ mod tests {
         assert_eq!(Grams::parse("0.0001kg").unwrap_err().code, "weight-precision");
         assert_eq!(Grams::parse("kg").unwrap_err().code, "bad-weight");
         assert_eq!(Grams::positive(0).unwrap_err().code, "must-be-positive");
+    }
+
+    #[test]
+    fn displays_and_reads_in_the_countys_unit() {
+        assert_eq!(Grams(12_500).display_in(WeightUnit::Kg), "12.5 kg");
+        assert_eq!(Grams(12_500).display_in(WeightUnit::Jin), "25 斤");
+        assert_eq!(Grams(1_250).display_in(WeightUnit::Jin), "2.5 斤");
+        assert_eq!(Grams(1).display_in(WeightUnit::Jin), "0.002 斤");
+        assert_eq!(Grams(1).display_in(WeightUnit::Kg), "0.001 kg");
+        assert_eq!(Grams(-300).display_in(WeightUnit::Kg), "-0.3 kg");
+        assert_eq!(Grams(0).display_in(WeightUnit::Jin), "0 斤");
+        assert_eq!(Grams::parse_in("12.5", WeightUnit::Kg).unwrap(), Grams(12_500));
+        assert_eq!(Grams::parse_in("3", WeightUnit::Jin).unwrap(), Grams(1_500));
+        assert_eq!(Grams::parse_in("800g", WeightUnit::Jin).unwrap(), Grams(800));
+        assert_eq!(Grams::parse_in("2kg", WeightUnit::Jin).unwrap(), Grams(2_000));
+        let e = Grams::parse_in("1.2.3", WeightUnit::Kg).unwrap_err();
+        assert_eq!((e.code, e.args[0].1.as_str()), ("bad-weight", "1.2.3"));
+        assert_eq!(Grams::parse_in("abc", WeightUnit::Kg).unwrap_err().code, "bad-weight");
+        assert_eq!(WeightUnit::parse("jin").unwrap(), WeightUnit::Jin);
+        assert_eq!(WeightUnit::parse("lb").unwrap_err().code, "unknown-choice");
+        for g in [0, 1, 499, 500, 501, 999, 1_000, 123_456_789] {
+            for u in WeightUnit::ALL {
+                let shown = Grams(g).display_in(u);
+                let number = shown.trim_end_matches(u.symbol()).trim();
+                assert_eq!(Grams::parse_in(number, u).unwrap(), Grams(g), "{shown} reads back");
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ mod allocate;
 mod day;
 mod sheet;
 
-pub use allocate::{CostAllocation, JobCost, OrderCost, allocate, split_largest_remainder};
+pub use allocate::{CostAllocation, JobCost, OrderCost, allocate, fen_per_kg, split_largest_remainder};
 pub use day::{DayPlan, Saving, Totals, Trips, plan_day};
 pub use sheet::{Handoff, RouteSheet, SheetStop, hhmm, route_sheets};
 

@@ -7,6 +7,7 @@ mod day;
 mod fleet;
 mod plans;
 mod stops;
+mod visits;
 
 pub use day::{DayInputs, PlanInputs};
 pub use fleet::{VehicleInput, create_vehicle, get_vehicle, list_vehicles, seed_fleet, update_vehicle};
@@ -15,3 +16,4 @@ pub use plans::{
     import_road_matrix, list_plans, plan_day, plan_day_as_system, recheck, route_sheet, sheets_for,
 };
 pub use stops::{StopInput, record_stop};
+pub use visits::{StationVisit, VisitItem, station_visits};

@@ -326,36 +326,57 @@ pub async fn insert_supply(c: &mut AnyConnection, county: CountyId, s: &Supply) 
     Ok(())
 }
 
+const SUPPLY_SELECT: &str = "SELECT s.*, p.name AS farmer_name, v.name AS village_name, st.name AS station_name \
+     FROM window_supply s \
+     JOIN people p ON p.county_id = s.county_id AND p.person_id = s.farmer_id \
+     JOIN stations st ON st.county_id = s.county_id AND st.station_id = s.station_id \
+     LEFT JOIN villages v ON v.county_id = p.county_id AND v.village_id = p.village_id";
+
+fn supply_from(r: &AnyRow) -> Result<Supply, StoreError> {
+    Ok(Supply {
+        id: row::id(r, "supply_id")?,
+        window_id: row::id(r, "window_id")?,
+        farmer_id: row::id(r, "farmer_id")?,
+        farmer_name: row::text(r, "farmer_name")?,
+        village_name: row::opt_text(r, "village_name")?,
+        station_id: row::id(r, "station_id")?,
+        station_name: row::text(r, "station_name")?,
+        grade: row::text(r, "grade")?,
+        kg: row::int(r, "kg")?,
+        ready_date: row::text(r, "ready_date")?,
+        allocated_kg: row::opt_int(r, "allocated_kg")?,
+    })
+}
+
 /// The window's declarations, by station then farmer.
 pub async fn list_supply(c: &mut AnyConnection, county: CountyId, window: WindowId) -> Result<Vec<Supply>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT s.*, p.name AS farmer_name, v.name AS village_name, st.name AS station_name FROM window_supply s \
-         JOIN people p ON p.county_id = s.county_id AND p.person_id = s.farmer_id \
-         JOIN stations st ON st.county_id = s.county_id AND st.station_id = s.station_id \
-         LEFT JOIN villages v ON v.county_id = p.county_id AND v.village_id = p.village_id \
-         WHERE s.county_id = $1 AND s.window_id = $2 ORDER BY st.name, p.name, s.supply_id",
-    )
+    let rows = sqlx::query(&format!(
+        "{SUPPLY_SELECT} WHERE s.county_id = $1 AND s.window_id = $2 ORDER BY st.name, p.name, s.supply_id"
+    ))
     .bind(county.to_string())
     .bind(window.to_string())
     .fetch_all(c)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Supply {
-                id: row::id(r, "supply_id")?,
-                window_id: row::id(r, "window_id")?,
-                farmer_id: row::id(r, "farmer_id")?,
-                farmer_name: row::text(r, "farmer_name")?,
-                village_name: row::opt_text(r, "village_name")?,
-                station_id: row::id(r, "station_id")?,
-                station_name: row::text(r, "station_name")?,
-                grade: row::text(r, "grade")?,
-                kg: row::int(r, "kg")?,
-                ready_date: row::text(r, "ready_date")?,
-                allocated_kg: row::opt_int(r, "allocated_kg")?,
-            })
-        })
-        .collect()
+    rows.iter().map(supply_from).collect()
+}
+
+/// One farmer's declarations in the windows still before their fill (open, closed or
+/// allocated), by harvest date: what they are to bring, where and by when.
+pub async fn supply_of_farmer(
+    c: &mut AnyConnection,
+    county: CountyId,
+    farmer: PersonId,
+) -> Result<Vec<Supply>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "{SUPPLY_SELECT} JOIN windows w ON w.county_id = s.county_id AND w.window_id = s.window_id \
+         WHERE s.county_id = $1 AND s.farmer_id = $2 AND w.state IN ('open', 'closed', 'allocated') \
+         ORDER BY w.harvest_date, s.ready_date, s.supply_id LIMIT 200"
+    ))
+    .bind(county.to_string())
+    .bind(farmer.to_string())
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(supply_from).collect()
 }
 
 pub async fn set_allocated(

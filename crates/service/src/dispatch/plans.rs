@@ -269,7 +269,7 @@ pub async fn plan_day_as_system(
     let (row, out) = make_plan(db, county.id, &date, day, limit, progress).await?;
     let mut tx = db.begin().await?;
     let out = store_plan(&mut tx, row, out).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok((county.name.clone(), out))
 }
 
@@ -434,7 +434,7 @@ pub async fn import_road_matrix(db: &Db, actor: &Actor, county: CountyId, csv: &
         _ => None,
     };
     repo::save_road_matrix(&mut tx, county, csv, rows, actor.user_id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(MatrixImported { rows, missing_pair })
 }
 
@@ -443,6 +443,6 @@ pub async fn delete_road_matrix(db: &Db, actor: &Actor, county: CountyId) -> Res
     actor.authorize(county, Action::ManageDispatch)?;
     let mut tx = db.begin().await?;
     let had = repo::delete_road_matrix(&mut tx, county).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     if had { Ok(()) } else { Err(ServiceError::NotFound) }
 }

@@ -1,7 +1,9 @@
-//! The seller's page (farmers and co-ops; suppliers too): my listings with the price of each
-//! grade, my sales with the buttons to confirm and pack them, my wallet and its statement. The
-//! intake pages of issue 4 (deliveries, lots, payouts) are linked from here.
+//! The seller's page (farmers and co-ops; suppliers too): for farmers and co-ops first their
+//! trust score and why, harvest lists, deliveries and the windows' prices per grade
+//! (`pages::farmer_produce`); then my listings with the price of each grade, my sales with the
+//! buttons to confirm and pack them, my wallet and its statement (payouts at intake among them).
 
+use super::farmer_produce;
 use super::forms::{self, Fields, money, move_button};
 use super::shop::{product_name, wallet_html};
 use super::{Pg, View};
@@ -35,14 +37,30 @@ async fn farmer_page(
     let db = &v.st.db;
     let here = v.href("farmer");
     let mut b = forms::flash(&v, q.opt("done").as_deref());
+    let grower = farmer_produce::grower(&v);
+    let produce_tabs = if grower.is_some() {
+        format!(
+            "<a href=#trust>{}</a><a href=#harvest>{}</a><a href=#deliveries>{}</a><a href=#prices>{}</a>",
+            esc(&v.t("farm-trust")),
+            esc(&v.t("farm-harvest-lists")),
+            esc(&v.t("farm-deliveries")),
+            esc(&v.t("farm-window-prices"))
+        )
+    } else {
+        String::new()
+    };
     b.push_str(&format!(
-        "<nav class=tabs><a href=#listings>{}</a><a href=#sales>{}</a><a href=#wallet>{}</a><a href=\"{}\">{}</a></nav>",
+        "<nav class=tabs>{produce_tabs}<a href=#listings>{}</a><a href=#sales>{}</a><a href=#wallet>{}</a></nav>",
         esc(&v.t("pg-my-listings")),
         esc(&v.t("pg-my-sales")),
         esc(&v.t("pg-wallet")),
-        v.href(super::INTAKE_PAGE),
-        esc(&v.t("pg-intake"))
     ));
+    if let Some(me) = grower {
+        b.push_str(&farmer_produce::trust_html(&v, me).await?);
+        b.push_str(&farmer_produce::harvest_html(&v).await?);
+        b.push_str(&farmer_produce::lots_html(&v).await?);
+        b.push_str(&farmer_produce::window_prices_html(&v).await?);
+    }
 
     // My listings, with the price of every grade.
     let cq = CatalogQuery {

@@ -7,7 +7,9 @@
 use super::View;
 use crate::html::esc;
 use crate::i18n::Lang;
-use axum::http::StatusCode;
+use axum::Form;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use uplink_service::auth::{secrets_equal, sha256_hex};
@@ -59,6 +61,55 @@ impl Fields {
         let hash = sha256_hex(&format!("{scope}{parts:?}"));
         IdemKey::parse(&format!("{scope}:{key}"), hash).ok()
     }
+}
+
+/// A posted form that may carry a file: multipart as a browser sends it with the file input, or
+/// a plain form (a client that sends no file). Unreadable bodies give no fields, so the CSRF
+/// check refuses them.
+pub async fn posted(req: Request, file: &str) -> (Fields, Option<Vec<u8>>, bool) {
+    let kind = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if kind.starts_with("multipart/form-data") {
+        match Multipart::from_request(req, &()).await {
+            Ok(mp) => multipart(mp, file).await,
+            Err(_) => (Fields::default(), None, false),
+        }
+    } else {
+        match Form::<Vec<(String, String)>>::from_request(req, &()).await {
+            Ok(Form(f)) => (Fields::from(f), None, false),
+            Err(_) => (Fields::default(), None, false),
+        }
+    }
+}
+
+/// A posted multipart form (a form with a photo): its text fields, the bytes of the file field
+/// `file` (`None` when no file was chosen), and whether the body was too large to read.
+pub async fn multipart(mut mp: Multipart, file: &str) -> (Fields, Option<Vec<u8>>, bool) {
+    let mut fields = Vec::new();
+    let mut photo = None;
+    let mut too_large = false;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                if name == file {
+                    let chosen = field.file_name().is_some_and(|n| !n.is_empty());
+                    match field.bytes().await {
+                        Ok(b) if chosen || !b.is_empty() => photo = Some(b.to_vec()),
+                        Ok(_) => {}
+                        Err(_) => too_large = true,
+                    }
+                } else if let Ok(t) = field.text().await {
+                    fields.push((name, t));
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        }
+    }
+    (Fields::from(fields), photo, too_large)
 }
 
 /// Checks the posted token against the session's: a form from elsewhere gets a 403 page.

@@ -5,14 +5,25 @@
 //! user has no role in is a 404 page, as in the API.
 
 pub mod assets;
+mod dashboard;
 mod driver;
 mod farmer;
+mod farmer_produce;
 pub mod forms;
+mod notices;
 mod operator;
+mod operator_claims;
+mod operator_dispatch;
 mod operator_trade;
+mod operator_windows;
+mod order_claims;
 mod orders;
 mod shop;
+mod shop_windows;
 mod station;
+mod station_day;
+mod station_intake;
+mod station_lot;
 
 use crate::context::{Ctx, LANG_COOKIE, SESSION_COOKIE, cookie};
 use crate::html::{esc, layout};
@@ -41,11 +52,18 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{tag}", get(switch_lang))
         .route("/assets/{file}", get(assets::serve))
         .merge(station::router())
+        .merge(station_intake::router())
+        .merge(station_lot::router())
+        .merge(station_day::router())
         .merge(shop::router())
+        .merge(shop_windows::router())
         .merge(farmer::router())
         .merge(driver::router())
         .merge(operator::router())
+        .merge(dashboard::router())
         .merge(orders::router())
+        .merge(order_claims::router())
+        .merge(notices::router())
 }
 
 fn set_cookie(st: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
@@ -59,7 +77,8 @@ fn set_cookie(st: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderV
 pub const INTAKE_PAGE: &str = "intake";
 pub const ROUTE_SHEETS_PAGE: &str = "route-sheets";
 
-/// The page of each role, by the role's name; inspectors have none yet (issue 4 brings intake).
+/// The page of each role, by the role's name; inspectors grade at intake and decide claims
+/// through the API, and have no page of their own yet.
 pub fn role_page(role: Role) -> Option<&'static str> {
     Some(match role {
         Role::Operator | Role::Auditor => "operator",
@@ -113,7 +132,14 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Response {
                 Some(p) => format!("<a class=btn href=\"/c/{}/{p}\">{role}</a>", m.county_id),
                 None => role,
             };
-            body.push_str(&format!("<tr><td>{}</td><td>{link}</td></tr>", esc(&name)));
+            let unread = uplink_service::notices::unread_count(&st.db, &a.actor, m.county_id).await.unwrap_or(0);
+            let notices = format!(
+                "<a href=\"/c/{}/notices\">{}{}</a>",
+                m.county_id,
+                esc(&c.t(l, "notices-title", &[])),
+                if unread > 0 { format!(" <strong>({unread})</strong>") } else { String::new() }
+            );
+            body.push_str(&format!("<tr><td>{}</td><td>{link}</td><td>{notices}</td></tr>", esc(&name)));
         }
         body.push_str("</table>");
     }

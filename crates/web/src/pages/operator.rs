@@ -27,6 +27,9 @@ pub fn router() -> Router<AppState> {
         .route("/c/{county}/operator/stations", get(stations).post(create_station))
         .route("/c/{county}/operator/people", get(people).post(create_person))
         .merge(super::operator_trade::router())
+        .merge(super::operator_dispatch::router())
+        .merge(super::operator_claims::router())
+        .merge(super::operator_windows::router())
 }
 
 type FormIn = Form<Vec<(String, String)>>;
@@ -36,13 +39,17 @@ type Q = Query<Vec<(String, String)>>;
 pub fn tabs(v: &View) -> String {
     let mut s = String::from("<nav class=tabs>");
     for (p, k) in [
+        ("dashboard", "dashboard-link"),
         ("operator/townships", "pg-townships"),
         ("operator/villages", "pg-villages"),
         ("operator/stations", "pg-stations"),
         ("operator/people", "pg-people"),
         ("operator/products", "pg-products"),
+        ("operator/windows", "win-title"),
         ("operator/orders", "pg-orders-queue"),
         ("operator/ledger", "pg-trial-balance"),
+        ("operator/dispatch", "plan-title"),
+        ("operator/claims", "queue-title"),
         ("operator/settings", "pg-settings"),
         (super::ROUTE_SHEETS_PAGE, "pg-route-sheets"),
     ] {

@@ -1,8 +1,8 @@
 //! The operator's pages for the trade: the catalog's products, the orders queue by state, the
-//! trial balance of the county's books, and the county's commercial settings. Auditors read
-//! them all; only operators get the settings form.
+//! trial balance of the county's books, and the county's settings (commercial, and the unit
+//! people's pages show weights in). Auditors read them all; only operators get the settings form.
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, input, money, see_other, weight};
+use super::forms::{self, Errs, Fields, check_csrf, guard, input, money, see_other, select, weight};
 use super::operator::{manages, tabs};
 use super::shop::{orders_table, product_name};
 use super::{Pg, View};
@@ -12,6 +12,7 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Form, Router};
+use uplink_core::weight::WeightUnit;
 use uplink_service::catalog::{CatalogQuery, list_products};
 use uplink_service::ledger::trial_balance;
 use uplink_service::orders::{self as uc, OrderQuery};
@@ -148,18 +149,30 @@ async fn render_settings(v: &View, q: &Fields, typed: Option<&Fields>, errs: &Er
         let val = typed.map(|f| f.get(name).to_string()).unwrap_or_else(|| now.to_string());
         fields.push_str(&input(v, name, label, &val, errs, attrs));
     }
+    // The unit people's pages show weights in.
+    let units: Vec<(String, String)> =
+        WeightUnit::ALL.iter().map(|u| (u.as_str().to_string(), v.t(&format!("set-unit-{}", u.as_str())))).collect();
+    let unit_now = typed.map(|f| f.get("weight_unit").to_string()).unwrap_or_else(|| s.weight_unit.as_str().into());
+    if manages(v) {
+        fields.push_str(&select(v, "weight_unit", "set-weight-unit", &units, &unit_now, errs));
+    } else {
+        fields.push_str(&format!(
+            "<p>{}: <strong id=weight_unit>{}</strong></p>",
+            esc(&v.t("set-weight-unit")),
+            esc(&v.t(&format!("set-unit-{}", s.weight_unit.as_str())))
+        ));
+    }
     if manages(v) {
         b.push_str(&format!(
             "<form method=post action=\"{}\" id=settings>{}{fields}{}<button id=save-settings>{}</button></form>",
             v.href("operator/settings"),
             guard(v),
-            errs.others(&SETTINGS.map(|(n, _)| n)),
+            errs.others(&[&SETTINGS.map(|(n, _)| n)[..], &["weight_unit"]].concat()),
             esc(&v.t("pg-save"))
         ));
     } else {
         b.push_str(&fields);
     }
-    b.push_str(&format!("<p class=muted>{}</p>", esc(&v.t("pg-weights-in-kg"))));
     Ok(v.page(&v.t("pg-settings"), &b))
 }
 
@@ -175,7 +188,17 @@ async fn save_settings(
     let mut s = settings::get(&v.st.db, &v.actor, v.county).await.map_err(|e| v.fail(e))?;
     let mut errs = Errs::default();
     let n: Vec<Option<i64>> = SETTINGS.iter().map(|(name, _)| f.int(name, &mut errs, &v)).collect();
-    let (Some(a), Some(b), Some(c), Some(d), Some(e)) = (n[0], n[1], n[2], n[3], n[4]) else {
+    let unit = match WeightUnit::parse(f.get("weight_unit")) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            errs.push(
+                "weight_unit",
+                v.ta(e.code, &[("allowed", format!("{}, {}", v.t("set-unit-kg"), v.t("set-unit-jin")))]),
+            );
+            None
+        }
+    };
+    let (Some(a), Some(b), Some(c), Some(d), Some(e), Some(unit)) = (n[0], n[1], n[2], n[3], n[4], unit) else {
         return render_settings(&v, &Fields::default(), Some(&f), &errs).await;
     };
     s.platform_fee_bps = a;
@@ -183,6 +206,7 @@ async fn save_settings(
     s.acceptance_window_hours = c;
     s.return_window_days = d;
     s.reservation_ttl_minutes = e;
+    s.weight_unit = unit;
     match settings::put(&v.st.db, &v.actor, v.county, s).await {
         Ok(_) => Ok(see_other(&format!("{}?done=saved", v.href("operator/settings")))),
         Err(e) => {

@@ -2,7 +2,7 @@
 //! the moves the caller may make now), and the one POST that makes a move. Shared by the shop,
 //! the farmer's sales, the driver's list and the operator's queue.
 
-use super::forms::{self, Fields, check_csrf, date_time, money, move_button, weight};
+use super::forms::{self, Errs, Fields, check_csrf, date_time, money, move_button, weight};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -10,9 +10,10 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use uplink_core::order::{Order, OrderEvent};
+use uplink_core::catalog::Grade;
+use uplink_core::order::{Order, OrderEvent, OrderLine};
 use uplink_core::people::Role;
-use uplink_core::{OrderId, PersonId};
+use uplink_core::{OrderId, PersonId, ProductId};
 use uplink_service::order_moves::{self as moves, MoveInput, PayInput, PaymentMethod};
 use uplink_service::{ServiceError, orders as uc};
 
@@ -37,6 +38,29 @@ pub fn state_name(v: &View, o: &Order) -> String {
 
 /// The lines of an order as a table, with the total.
 pub fn lines_table(v: &View, o: &Order) -> String {
+    lines_table_graded(v, o, &[])
+}
+
+/// The grades of the products on an order's lines, to name them.
+pub async fn line_grades(v: &View, o: &Order) -> Vec<(ProductId, Vec<Grade>)> {
+    let mut out: Vec<(ProductId, Vec<Grade>)> = Vec::new();
+    for l in o.lines.iter().filter(|l| l.grade.is_some()) {
+        if !out.iter().any(|(p, _)| *p == l.product_id) {
+            out.push((l.product_id, super::shop_windows::grades_of(v, l.product_id).await));
+        }
+    }
+    out
+}
+
+/// A line's grade by name (`grades` from [`line_grades`]; the code when not given).
+pub fn line_grade(v: &View, l: &OrderLine, grades: &[(ProductId, Vec<Grade>)]) -> String {
+    let Some(code) = l.grade.as_deref() else { return String::new() };
+    let g = grades.iter().find(|(p, _)| *p == l.product_id).map(|(_, g)| g.as_slice()).unwrap_or(&[]);
+    format!(" · {}", esc(&super::shop_windows::grade_name(v.lang, g, code)))
+}
+
+/// The lines with each grade by name.
+pub fn lines_table_graded(v: &View, o: &Order, grades: &[(ProductId, Vec<Grade>)]) -> String {
     let mut s = format!(
         "<table><tr><th>{}</th><th class=n>{}</th><th class=n>{}</th><th class=n>{}</th></tr>",
         esc(&v.t("pg-product")),
@@ -45,7 +69,7 @@ pub fn lines_table(v: &View, o: &Order) -> String {
         esc(&v.t("pg-line-total"))
     );
     for l in &o.lines {
-        let grade = l.grade.as_deref().map(|g| format!(" · {}", esc(g))).unwrap_or_default();
+        let grade = line_grade(v, l, grades);
         s.push_str(&format!(
             "<tr><td>{}{grade}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             esc(&l.product_name),
@@ -61,6 +85,17 @@ pub fn lines_table(v: &View, o: &Order) -> String {
         money(o.total_fen)
     ));
     s
+}
+
+/// A note of the history in the reader's language: the notes the use cases write ("pre-order",
+/// a claim's outcome …) by their message; a person's own note as they typed it. The hub's fill
+/// note is left out: the fill is shown with its lot above the history.
+fn note_text(v: &View, note: &str) -> String {
+    if note.starts_with("filled ") {
+        return String::new();
+    }
+    let key = format!("shop-note-{}", note.replace(' ', "-"));
+    if v.st.catalog.has(v.lang, &key) { v.t(&key) } else { note.to_string() }
 }
 
 /// The moves the caller may offer on this order now, by how they stand to it.
@@ -97,18 +132,22 @@ async fn order_page(
     Query(q): Query<Vec<(String, String)>>,
 ) -> Pg {
     let v = View::open(&st, &ctx, &county)?;
-    let q = Fields::from(q);
+    render(&v, &id, &Fields::from(q), &Fields::default(), &Errs::default()).await
+}
+
+/// The order's page; `f` and `errs` are what was typed into its rating form and what was wrong.
+pub async fn render(v: &View, id: &str, q: &Fields, f: &Fields, errs: &Errs) -> Pg {
     let id: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let o = uc::get_order(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let hist = uc::history(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let here = v.href(&format!("orders/{id}"));
-    let mut b = forms::flash(&v, q.opt("done").as_deref());
+    let mut b = forms::flash(v, q.opt("done").as_deref());
     b.push_str(&format!(
         "<div class=card><p><span class=m id=order-no>{}</span> · {} · <strong id=order-state>{}</strong></p>\
          <p>{}: {}</p>",
         esc(&o.order_no),
         esc(&v.t(&format!("dir-{}", o.direction.as_str()))),
-        esc(&state_name(&v, &o)),
+        esc(&state_name(v, &o)),
         esc(&v.t("pg-placed")),
         date_time(v.lang, o.placed_us)
     ));
@@ -128,18 +167,21 @@ async fn order_page(
         ));
     }
     b.push_str("</div>");
-    b.push_str(&lines_table(&v, &o));
-    b.push_str(&format!("<p>{}</p>", buttons(&v, &o, &here)));
-    b.push_str(&format!("<h2>{}</h2><table>", esc(&v.t("pg-history"))));
+    b.push_str(&lines_table_graded(v, &o, &line_grades(v, &o).await));
+    b.push_str(&format!("<p>{}</p>", buttons(v, &o, &here)));
+    b.push_str(&super::order_claims::fill_html(v, &o).await?);
+    b.push_str(&format!("<h2>{}</h2><table id=history>", esc(&v.t("pg-history"))));
     for h in &hist {
         b.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             date_time(v.lang, h.at_us),
             esc(&v.t(&format!("state-{}", h.to_state))),
-            esc(h.note.as_deref().unwrap_or(""))
+            esc(&note_text(v, h.note.as_deref().unwrap_or("")))
         ));
     }
     b.push_str("</table>");
+    b.push_str(&super::order_claims::claims_html(v, &o).await?);
+    b.push_str(&super::order_claims::rating_html(v, &o, f, errs).await?);
     Ok(v.page(&v.ta("pg-order-title", &[("no", o.order_no.clone())]), &b))
 }
 

@@ -45,7 +45,7 @@ fn unit_name(lang: Lang, l: &Listing) -> &'static str {
     }
 }
 
-fn tabs(v: &View) -> String {
+pub fn tabs(v: &View) -> String {
     format!(
         "<nav class=tabs><a href=\"{}\">{}</a><a href=\"{}\">{}</a><a href=\"{}\">{}</a></nav>",
         v.href("shop"),
@@ -83,6 +83,10 @@ async fn products(
         }
         Err(e) => return Err(v.fail(e)),
     };
+    if q.opt("q").is_none() {
+        b.push_str(&super::shop_windows::open_windows_html(&v).await?);
+    }
+    b.push_str(&format!("<h2>{}</h2>", esc(&v.t("pg-products"))));
     if found.items.is_empty() {
         b.push_str(&format!("<p class=muted id=none>{}</p>", esc(&v.t("pg-none"))));
     }
@@ -90,7 +94,7 @@ async fn products(
     for l in &found.items {
         b.push_str(&format!(
             "<div class=card><a href=\"{}\"><strong>{}</strong></a> <span class=n>{} / {}</span><br>\
-             <span class=muted>{}: {} · {}{}</span></div>",
+             <span class=muted>{}: {} · {} · {}{}</span></div>",
             v.href(&format!("shop/listing/{}", l.id)),
             esc(&product_name(v.lang, &l.product)),
             money(l.price_fen.0),
@@ -98,6 +102,7 @@ async fn products(
             esc(&v.t("pg-origin")),
             esc(l.origin_village_name.as_deref().unwrap_or("—")),
             esc(&l.seller_name),
+            trust_badge(&v, l.seller_trust),
             l.harvest_date
                 .as_deref()
                 .map(|d| format!(" · {} {}", esc(&v.t("pg-harvest")), date_text(v.lang, d)))
@@ -106,6 +111,14 @@ async fn products(
     }
     b.push_str("</div>");
     Ok(v.page(&v.t("pg-shop-title"), &b))
+}
+
+/// The seller's trust score as a listing shows it: "trust 78/100".
+pub fn trust_badge(v: &View, score: Option<i64>) -> String {
+    match score {
+        Some(s) => format!("<span class=trust>{}</span>", esc(&v.ta("shop-seller-trust", &[("score", s.to_string())]))),
+        None => String::new(),
+    }
 }
 
 async fn product_page(State(st): State<AppState>, ctx: Ctx, Path((county, id)): Path<(String, String)>) -> Pg {
@@ -119,10 +132,11 @@ async fn render_product(v: &View, id: &str, f: &Fields, errs: &Errs) -> Pg {
     let unit = unit_name(v.lang, &l);
     let mut b = tabs(v);
     b.push_str(&format!(
-        "<div class=card><p>{}: <strong id=origin>{}</strong> · {}</p><p>{}: {} · {} {}</p>",
+        "<div class=card><p>{}: <strong id=origin>{}</strong> · {} · {}</p><p>{}: {} · {} {}</p>",
         esc(&v.t("pg-origin")),
         esc(l.origin_village_name.as_deref().unwrap_or("—")),
         esc(&l.seller_name),
+        trust_badge(v, l.seller_trust),
         esc(&v.t("pg-unit")),
         esc(unit),
         weight(l.product.unit_grams.0),

@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
 
 /// The agent's own station; someone who runs none has no console (403 page). The agent's own
 /// person record is read directly: the people use cases show agents trading parties only.
-async fn my_station(v: &View) -> Result<Station, Response> {
+pub(super) async fn my_station(v: &View) -> Result<Station, Response> {
     let me = v.person_as(&[Role::Agent]).ok_or_else(|| v.fail(ServiceError::Forbidden))?;
     let p = async {
         let mut c = v.st.db.reader().await?;
@@ -90,7 +90,8 @@ async fn render_console(v: &View, q: &Fields, sticky: &Sticky) -> Pg {
     }
     b.push_str(&format!(
         "<p class=muted>{} · {}</p><nav class=tabs><a href=#handover>{}</a><a href=#waiting>{}</a>\
-         <a href=#villagers>{}</a><a href=#drawer>{}</a><a href=\"{}\">{}</a></nav>",
+         <a href=#villagers>{}</a><a href=#drawer>{}</a><a href=\"{}\" id=to-intake>{}</a>\
+         <a href=\"{}\" id=to-harvest>{}</a><a href=\"{}\" id=to-truck>{}</a></nav>",
         esc(&station.name),
         esc(&station.opening_hours),
         esc(&v.t("pg-handover")),
@@ -98,7 +99,11 @@ async fn render_console(v: &View, q: &Fields, sticky: &Sticky) -> Pg {
         esc(&v.t("pg-villagers")),
         esc(&v.t("pg-drawer")),
         v.href(super::INTAKE_PAGE),
-        esc(&v.t("pg-intake"))
+        esc(&v.t("pg-intake")),
+        v.href("station/harvest"),
+        esc(&v.t("st-harvest-title")),
+        v.href("station/truck"),
+        esc(&v.t("st-truck-title"))
     ));
 
     // Hand-over by pickup code: the commonest task, first.

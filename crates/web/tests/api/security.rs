@@ -23,7 +23,20 @@ const FORM_POSTS: &[(&str, &str)] = &[
     ("/c/{county}/operator/people", "operator"),
     ("/c/{county}/operator/settings", "operator"),
     ("/c/{county}/orders/{id}/move", "operator"),
+    ("/c/{county}/notices/{id}/read", "buyer"),
+    ("/c/{county}/intake", "agent"),
+    ("/c/{county}/shop/windows/{id}", "buyer"),
+    ("/c/{county}/orders/{id}/claim", "buyer"),
+    ("/c/{county}/orders/{id}/rating", "buyer"),
+    ("/c/{county}/driver/stops", "driver"),
+    ("/c/{county}/driver/handoffs", "driver"),
+    ("/c/{county}/operator/claims/{id}", "operator"),
+    ("/c/{county}/operator/dispatch", "operator"),
+    ("/c/{county}/operator/windows", "operator"),
 ];
+
+/// The forms that upload a photo, sent as `multipart/form-data` as a browser sends them.
+const MULTIPART_FORMS: &[&str] = &["/c/{county}/orders/{id}/claim", "/c/{county}/intake"];
 
 /// The log-in form has its own double-submit token and is tested in `auth.rs`.
 const NOT_SESSION_FORMS: &[&str] = &["/login"];
@@ -37,9 +50,12 @@ fn page_routes() -> Vec<(String, bool)> {
     files.push(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages.rs"));
     for f in files.into_iter().filter(|f| f.extension().is_some_and(|x| x == "rs")) {
         let Ok(text) = std::fs::read_to_string(&f) else { continue };
-        for line in text.lines().filter(|l| l.contains(".route(\"")) {
-            let path = line.split('"').nth(1).unwrap_or("").to_string();
-            out.push((path, line.contains("post(")));
+        // A route may span lines: its handlers are what follows its path up to the next route.
+        for decl in text.split(".route(").skip(1) {
+            let Some(decl) = decl.trim_start().strip_prefix('"') else { continue };
+            let path = decl.split('"').next().unwrap_or("").to_string();
+            let handlers = decl.split("\n}").next().unwrap_or("");
+            out.push((path, handlers.contains("post(")));
         }
     }
     out
@@ -129,13 +145,21 @@ async fn every_form_refuses_a_post_without_the_sessions_token_or_with_a_wrong_on
             if let Some(c) = csrf {
                 form.push(("csrf", c));
             }
-            let r = b
-                .post(format!("{}{path}", app.base))
-                .header("cookie", format!("uplink_session={session}"))
-                .form(&form)
-                .send()
-                .await
-                .expect("post");
+            let req = b.post(format!("{}{path}", app.base)).header("cookie", format!("uplink_session={session}"));
+            let req = if MULTIPART_FORMS.contains(route) {
+                let boundary = "uplink-csrf-test";
+                let body: String = form
+                    .iter()
+                    .map(|(k, v)| {
+                        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    })
+                    .chain([format!("--{boundary}--\r\n")])
+                    .collect();
+                req.header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body)
+            } else {
+                req.form(&form)
+            };
+            let r = req.send().await.expect("post");
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "POST {route} as {role} with csrf {csrf:?}");
         }
     }

@@ -204,6 +204,15 @@ impl Page {
         assert_eq!(ok, json!(true), "no input {selector} on {}", self.url());
     }
 
+    /// Chooses `files` in the file input matched by `selector`, as a user picking them would.
+    pub fn set_files(&mut self, selector: &str, files: &[&std::path::Path]) {
+        let root = self.conn.call("DOM.getDocument", json!({"depth": 0}))["root"]["nodeId"].clone();
+        let node = self.conn.call("DOM.querySelector", json!({"nodeId": root, "selector": selector}))["nodeId"].clone();
+        assert_ne!(node, json!(0), "no file input {selector} on {}", self.url());
+        let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        self.conn.call("DOM.setFileInputFiles", json!({"files": files, "nodeId": node}));
+    }
+
     /// The visible text of the first element matching `selector` ("" when there is none).
     pub fn text(&mut self, selector: &str) -> String {
         let v = self.eval(&format!(
@@ -224,6 +233,11 @@ impl Page {
 
     pub fn lang(&mut self) -> String {
         self.eval("document.documentElement.lang").as_str().unwrap_or("").to_string()
+    }
+
+    /// Shows the page as it prints (`@media print`), or as on the screen again.
+    pub fn emulate_print(&mut self, on: bool) {
+        self.conn.call("Emulation.setEmulatedMedia", json!({"media": if on { "print" } else { "" }}));
     }
 
     /// Saves a PNG of the page under `target/artifacts/screenshots/`.

@@ -7,7 +7,7 @@ use reqwest::{Client, StatusCode};
 
 /// A logged-in browser session through the log-in form (its CSRF cookie and hidden field), with
 /// the page the log-in landed on and its text.
-async fn session(app: &TestApp, user: &str) -> (Client, String, String) {
+pub async fn session(app: &TestApp, user: &str) -> (Client, String, String) {
     let c = Client::builder().cookie_store(true).build().expect("client");
     let page = c.get(format!("{}/login", app.base)).send().await.expect("login page").text().await.expect("html");
     let csrf = page.split("name=csrf value=\"").nth(1).and_then(|s| s.split('"').next()).expect("csrf field");
@@ -23,7 +23,7 @@ async fn session(app: &TestApp, user: &str) -> (Client, String, String) {
     (c, landed, body)
 }
 
-const PAGES: [&str; 14] = [
+const PAGES: [&str; 17] = [
     "station",
     "station/order?buyer=00000000-0000-0000-0000-000000000000",
     "shop",
@@ -38,15 +38,33 @@ const PAGES: [&str; 14] = [
     "operator/orders",
     "operator/ledger",
     "operator/settings",
+    "operator/dispatch",
+    "operator/claims",
+    "operator/windows",
 ];
 
 #[tokio::test]
 async fn no_role_of_one_county_sees_another_countys_pages() {
     let app = spawn_app().await;
     let a_name = app.a.county_name.clone();
+    // County A's pre-order window, and a buyer's pre-order in it: asked for under A's address or
+    // under B's own, they are not found.
+    let (window, title) = crate::preorders::open_window(&app, "弥渡玫瑰香 · 甲县预售").await;
+    crate::stories::fund_wallet(&app, "200").await;
+    let preorder = crate::preorders::preorder(&app, &window).await;
+    let records = [format!("shop/windows/{window}"), format!("orders/{preorder}"), format!("orders/{preorder}/claim")];
     for role in ["operator", "agent", "farmer", "coop", "supplier", "buyer", "driver", "auditor", "inspector"] {
         let Some(user) = app.b.accounts.iter().find(|(r, _)| r == role).map(|(_, u)| u.clone()) else { continue };
         let (c, own, body) = session(&app, &user).await;
+        for page in &records {
+            for county in [app.a.county_id, app.b.county_id] {
+                let r = c.get(format!("{}/c/{county}/{page}", app.base)).send().await.expect("page");
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{role} of county B asks for A's {page} in {county}");
+                let body = r.text().await.unwrap_or_default();
+                assert!(!body.contains(&title) && !body.contains(&a_name), "{role}: the 404 page names nothing of A");
+            }
+        }
+        assert!(!body.contains(&title), "{role}'s own page ({own}) shows nothing of A's windows");
         for page in PAGES {
             let r = c.get(format!("{}/c/{}/{page}", app.base, app.a.county_id)).send().await.expect("page");
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{role} of county B asks for A's {page}");

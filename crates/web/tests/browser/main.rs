@@ -10,6 +10,9 @@ mod cdp;
 #[path = "../api/helpers.rs"]
 mod helpers;
 mod isolation;
+mod operations;
+mod preorders;
+mod station_day;
 mod stories;
 mod weights;
 

@@ -29,6 +29,14 @@ async fn every_page_is_within_its_weight_budget() {
     let app = spawn_app().await;
     let (order, _) = packed_uplink_order(&app).await;
     fund_wallet(&app, "100").await;
+    let harvest = crate::station_day::allocated_grapes(&app).await;
+    crate::station_day::truck_planned_tomorrow(&app, &harvest).await;
+    let lot = crate::station_day::lot_taken_in(&app, &harvest).await;
+    let (window, _) = crate::preorders::open_window(&app, "弥渡玫瑰香 · 预售").await;
+    let preorder = crate::preorders::preorder(&app, &window).await;
+    // Today's parcels planned, so the driver's sheet and the plan page's map have their stops.
+    crate::operations::todays_parcels(&app).await;
+    crate::operations::plan_today(&app).await;
     let c = format!("/c/{}", app.a.county_id);
     let mut report = String::from("bytes on the wire at a first visit, gzip (page + CSS + script + headers)\n");
     tokio::task::block_in_place(|| {
@@ -46,8 +54,11 @@ async fn every_page_is_within_its_weight_budget() {
         p.click_and_wait("#checkout");
         let receipt = p.url();
         weigh_all(&mut p, &app.base, &[format!("{c}/station?q=1"), cart, receipt], STATION_BUDGET, &mut report);
+        let intake = format!("{c}/intake?q=1");
+        let day = [intake, format!("{c}/intake/{lot}"), format!("{c}/station/harvest"), format!("{c}/station/truck")];
+        weigh_all(&mut p, &app.base, &day, STATION_BUDGET, &mut report);
 
-        let others: [(&str, Vec<String>); 5] = [
+        let others: [(&str, Vec<String>); 6] = [
             (
                 "buyer",
                 vec![
@@ -55,9 +66,13 @@ async fn every_page_is_within_its_weight_budget() {
                     format!("{c}/shop/orders"),
                     format!("{c}/shop/wallet"),
                     format!("{c}/orders/{order}"),
+                    format!("{c}/shop/windows/{window}"),
+                    format!("{c}/orders/{preorder}"),
+                    format!("{c}/orders/{preorder}/claim"),
                 ],
             ),
             ("coop", vec![format!("{c}/farmer")]),
+            ("farmer", vec![format!("{c}/farmer")]),
             ("driver", vec![format!("{c}/driver")]),
             (
                 "operator",
@@ -70,13 +85,24 @@ async fn every_page_is_within_its_weight_budget() {
                     "operator/products",
                     "operator/orders",
                     "operator/ledger",
+                    "operator/dispatch",
+                    "operator/claims",
+                    "operator/windows",
                     "operator/settings",
                 ]
                 .iter()
                 .map(|x| format!("{c}/{x}"))
                 .collect(),
             ),
-            ("auditor", vec![format!("{c}/operator/ledger"), format!("{c}/operator/villages")]),
+            (
+                "auditor",
+                vec![
+                    format!("{c}/operator/ledger"),
+                    format!("{c}/operator/villages"),
+                    format!("{c}/operator/dispatch"),
+                    format!("{c}/operator/windows/{window}"),
+                ],
+            ),
         ];
         for (role, pages) in others {
             let mut p = browser.page();
