@@ -94,6 +94,9 @@ impl Role {
             ReadDispatch => matches!(self, Operator | Auditor),
             ReadRouteSheet => matches!(self, Operator | Auditor | Driver),
             RecordStop => matches!(self, Operator | Driver),
+            // The dashboard and its exports (issue 8): the operator runs the county by it, the
+            // auditor checks it; nobody else sees the county's totals.
+            ReadDashboard => matches!(self, Operator | Auditor),
         }
     }
 }
@@ -133,6 +136,8 @@ pub enum Action {
     ReadRouteSheet,
     /// Record what was handed over at a stop (drivers: on their own vehicle's sheet).
     RecordStop,
+    /// Read the county dashboard and download its exports.
+    ReadDashboard,
 }
 
 /// A city buyer is a household or a business (restaurant, canteen, shop).

@@ -6,8 +6,8 @@
 use crate::error::Result;
 use crate::order_moves::{accept_and_settle, cancel_in};
 use uplink_core::order::OrderState;
+use uplink_store::Db;
 use uplink_store::orders::{self as repo, Task};
-use uplink_store::{Db, StoreError};
 
 /// Accept a delivered order the buyer did not accept within the county's window.
 pub const AUTO_ACCEPT: &str = "auto_accept";
@@ -19,7 +19,13 @@ pub const EXPIRE_RESERVATION: &str = "expire_reservation";
 /// Does every task due at `now_us`; returns how many were done. Call it periodically (the
 /// server does, every few seconds); tests call it with a time in the future.
 pub async fn run_due(db: &Db, now_us: i64) -> Result<usize> {
-    let mut done = 0;
+    // Claim decisions whose appeal window has closed become final, and both sides are told.
+    let mut done = crate::claims::finalize_due(db, now_us).await?;
+    // The dashboard's aggregate catches up with the orders changed since (issue 8); a failure
+    // leaves the days dirty (read raw meanwhile) and must not hold up the tasks below.
+    if let Err(e) = crate::dashboard::refresh(db, now_us).await {
+        tracing::error!(error = %e, "dashboard refresh failed");
+    }
     loop {
         let batch = {
             let mut c = db.reader().await?;
@@ -52,7 +58,7 @@ pub async fn run_due(db: &Db, now_us: i64) -> Result<usize> {
 async fn mark_failed(db: &Db, t: &Task, now_us: i64, why: &str) -> Result<()> {
     let mut tx = db.begin().await?;
     repo::claim_task(&mut tx, t, now_us, &format!("failed: {why}")).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -63,11 +69,11 @@ async fn run_one(db: &Db, t: &Task, now_us: i64) -> Result<bool> {
     }
     // A pre-order window's task carries the window's id (issue 4).
     if crate::windows::run_task(&mut tx, t, now_us).await? {
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         return Ok(true);
     }
     let Some(mut o) = repo::get_order(&mut tx, t.county_id, t.order_id).await? else {
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         return Ok(true);
     };
     match (t.kind.as_str(), o.state) {
@@ -85,6 +91,6 @@ async fn run_one(db: &Db, t: &Task, now_us: i64) -> Result<bool> {
         // The order moved on (paid, accepted, returned …): nothing left to do.
         _ => {}
     }
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(true)
 }
