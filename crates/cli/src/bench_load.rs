@@ -9,7 +9,7 @@
 
 mod mix;
 mod report;
-mod world;
+pub(crate) mod world;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};

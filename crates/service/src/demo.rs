@@ -201,7 +201,7 @@ pub async fn seed(
         uplink_store::orders::insert_drop_point(&mut tx, &x).await?;
     }
     crate::catalog::seed_catalog(&mut tx, county.id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     // Show roles in the order of DESIGN §2.
     let order = |r: &str| Role::ALL.iter().position(|x| x.as_str() == r).map(|i| i + 1).unwrap_or(0);
     accounts.sort_by_key(|(r, _)| order(r));

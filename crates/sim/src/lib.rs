@@ -12,6 +12,7 @@ mod codes;
 mod county;
 mod fleet;
 mod geography;
+pub mod history;
 pub mod names;
 mod people;
 pub mod rng;
