@@ -1,9 +1,11 @@
 //! The `uplink` binary: serve a county, fill a demo county, migrate, create users, and print an
 //! example configuration. Every long job shows progress; every command has `--help`.
 
+mod bench_dashboard;
 mod bench_load;
 mod config;
 mod dispatch;
+mod report;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -81,6 +83,11 @@ enum Command {
     /// Solve a CVRPLIB (.vrp) or Solomon (.txt) instance and print the solution in CVRPLIB .sol form.
     #[command(after_help = "Example:\n  uplink solve ../shared/data/vrplib/cvrp/A-n32-k5.vrp --time-limit 1")]
     Solve(dispatch::SolveArgs),
+    /// Print the county dashboard's figures and write its tables as CSV and XLSX.
+    #[command(
+        after_help = "Example:\n  uplink report --county BC --from 2026-01-01 --to 2026-06-30 --by month --out reports/ --db sqlite://uplink.db"
+    )]
+    Report(report::ReportArgs),
     /// Measure: load the API with the county's day.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -96,6 +103,11 @@ enum BenchCommand {
     /// Plan a synthetic day on generated counties: planning time, km, cost and the backhaul saving.
     #[command(after_help = "Examples:\n  uplink bench dispatch\n  uplink bench dispatch --villages 175 --time-limit 1")]
     Dispatch(dispatch::BenchDispatchArgs),
+    /// Generate a county with a year of trade (≥ 2 million order lines) and time its dashboard.
+    #[command(
+        after_help = "Examples:\n  uplink bench dashboard --db sqlite://dash.db\n  uplink bench dashboard --db postgres://postgres@127.0.0.1/dash --lines 2000000 --requests 30"
+    )]
+    Dashboard(bench_dashboard::DashboardArgs),
 }
 
 #[derive(Subcommand)]
@@ -189,10 +201,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&s).await?;
             dispatch::plan(&db, &a).await
         }
+        Command::Report(a) => {
+            let s = config::load(cli.config.as_ref(), &config::Overrides { db: a.db.db.clone(), listen: None })?;
+            init_logs(&s.log_format);
+            let db = open(&s).await?;
+            report::run(&db, &a).await
+        }
         Command::Solve(a) => dispatch::solve(a).await,
         Command::Bench(BenchCommand::Dispatch(a)) => dispatch::bench(a).await,
         // No log subscriber: the report is the output, and logging every request would be load.
         Command::Bench(BenchCommand::Load(a)) => bench_load::run(a).await,
+        Command::Bench(BenchCommand::Dashboard(a)) => bench_dashboard::run(a).await,
         Command::Admin(AdminCommand::CreateUser { db, username, name, admin, password }) => {
             let s = config::load(cli.config.as_ref(), &config::Overrides { db: db.db, listen: None })?;
             init_logs(&s.log_format);
@@ -239,14 +258,42 @@ async fn demo(db: &Db, seed: u64, trade: bool) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("seeding the demo's pre-order windows failed: {e}"))?;
         println!("预售 / pre-order windows: {}, lots: {}", uplink.windows, uplink.lots);
+        let graded = uplink_service::demo_activity::seed_hub_grading(db, s.county_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding the hub's grading failed: {e}"))?;
+        println!("复核 / graded again at the hub: {graded} lots");
         if let Some(code) = uplink.trace_codes.first() {
             println!("溯源 / trace a lot: /t/{code}");
         }
+        demo_history(db, &g, s.county_id).await?;
     }
     println!("演示账号 / demo logins (password: {DEMO_PASSWORD}):");
     for (role, user) in &s.accounts {
         println!("  {role:<10} {user}");
     }
+    Ok(())
+}
+
+/// A year of past trade behind the demo county, so its dashboard has history to show.
+async fn demo_history(db: &Db, g: &uplink_sim::County, county: uplink_core::CountyId) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("一年交易 / a year of trade {bar:40} {pos}/{len} days")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let size = uplink_sim::history::HistorySize::demo();
+    let w = uplink_service::demo_history::seed_history(db, county, g, size, uplink_store::now_us(), &progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("writing the demo's history failed: {e}"))?;
+    uplink_service::dashboard::rebuild(db, county)
+        .await
+        .map_err(|e| anyhow::anyhow!("rebuilding the dashboard failed: {e}"))?;
+    bar.finish_and_clear();
+    println!("历史 / a year of history: {} orders, {} lines, {} lots, {} claims", w.orders, w.lines, w.lots, w.claims);
     Ok(())
 }
 

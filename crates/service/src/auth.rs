@@ -72,7 +72,12 @@ pub fn new_secret() -> String {
 }
 
 pub fn sha256_hex(s: &str) -> String {
-    hex(&Sha256::digest(s.as_bytes()))
+    sha256_hex_bytes(s.as_bytes())
+}
+
+/// The SHA-256 of bytes (a photo), in hex.
+pub fn sha256_hex_bytes(b: &[u8]) -> String {
+    hex(&Sha256::digest(b))
 }
 
 fn hex(b: &[u8]) -> String {
@@ -113,7 +118,7 @@ pub async fn login(db: &Db, username: &str, password: &str, kind: CredentialKind
     let mut tx = db.begin().await?;
     let Some(user) = user.filter(|_| ok) else {
         sessions::record_login_failure(&mut tx, &name).await?;
-        tx.commit().await.map_err(uplink_store::StoreError::from)?;
+        tx.commit().await?;
         return Err(ServiceError::BadCredentials);
     };
     sessions::clear_login_failures(&mut tx, &name).await?;
@@ -126,7 +131,7 @@ pub async fn login(db: &Db, username: &str, password: &str, kind: CredentialKind
     let expires_us = now_us() + lifetime;
     sessions::insert(&mut tx, &sha256_hex(&secret), user.id, kind.as_str(), &csrf_token, expires_us).await?;
     let view = people::user_view(&mut tx, user.id).await?.ok_or(ServiceError::BadCredentials)?;
-    tx.commit().await.map_err(uplink_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(Issued { secret, csrf_token, expires_us, actor: actor_of(view) })
 }
 
@@ -169,7 +174,7 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Authenticated> {
 pub async fn logout(db: &Db, secret: &str) -> Result<()> {
     let mut tx = db.begin().await?;
     sessions::revoke(&mut tx, &sha256_hex(secret)).await?;
-    tx.commit().await.map_err(uplink_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -183,7 +188,7 @@ pub async fn set_locale(db: &Db, actor: &Actor, locale: &str) -> Result<()> {
     };
     let mut tx = db.begin().await?;
     people::set_locale(&mut tx, actor.user_id, Some(l)).await?;
-    tx.commit().await.map_err(uplink_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

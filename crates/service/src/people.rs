@@ -274,6 +274,6 @@ pub async fn create_user_cli(
         locale: None,
     };
     repo::insert_user(&mut tx, &u).await.map_err(|e| account_field(e, "username"))?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(u.id)
 }

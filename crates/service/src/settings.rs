@@ -5,8 +5,8 @@ use crate::error::Result;
 use uplink_core::CountyId;
 use uplink_core::people::Action;
 use uplink_core::settings::CountySettings;
+use uplink_store::Db;
 use uplink_store::orders::{self as repo, DropPoint};
-use uplink_store::{Db, StoreError};
 
 pub async fn get(db: &Db, actor: &Actor, county: CountyId) -> Result<CountySettings> {
     actor.authorize(county, Action::ReadNetwork)?;
@@ -19,7 +19,7 @@ pub async fn put(db: &Db, actor: &Actor, county: CountyId, s: CountySettings) ->
     let s = s.check()?;
     let mut tx = db.begin().await?;
     repo::save_settings(&mut tx, county, &s).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(s)
 }
 

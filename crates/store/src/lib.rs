@@ -6,19 +6,25 @@
 
 pub mod catalog;
 pub mod claims;
+pub mod dashboard;
 mod db;
 pub mod dispatch;
 mod error;
+pub mod history;
 pub mod idempotency;
 pub mod ledger;
+pub mod lot_photos;
 pub mod lots;
 mod migrate;
 pub mod network;
+pub mod notices;
 pub mod orders;
 pub mod people;
 pub mod row;
 pub mod sessions;
+pub mod trust;
 pub mod windows;
+mod writer;
 
 pub use db::{Backend, Db, DbUrl, SqliteSync, Tx};
 pub use error::StoreError;

@@ -32,6 +32,10 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_lots"),
     migration!(7, "0007_dispatch"),
     migration!(8, "0008_claims"),
+    migration!(9, "0009_notices"),
+    migration!(10, "0010_dashboard"),
+    migration!(11, "0011_weight_unit"),
+    migration!(13, "0013_lot_photos"),
 ];
 
 pub async fn run(db: &Db) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+pub mod chart;
 pub mod context;
 pub mod extract;
 pub mod html;
@@ -15,6 +16,7 @@ pub mod openapi;
 mod ops;
 mod pages;
 pub mod problem;
+mod route_map;
 mod route_sheet;
 pub mod state;
 pub mod trace;

@@ -273,6 +273,7 @@ async fn list(c: &mut Conn, p: &Product, seller: &Person, price: i64, units: i64
         active: true,
         grade_prices: GradeScheme::trusted(p.grades.clone()).prices(Fen(price)),
         product: p.clone(),
+        seller_trust: None,
     };
     repo::insert_listing(c, &x).await?;
     Ok(())
@@ -341,9 +342,9 @@ pub async fn seed_bulk_catalog(db: &Db, county: CountyId, n: usize) -> Result<us
         repo::insert_product(&mut tx, &p).await?;
         list(&mut tx, &p, seller, price, units, harvest).await?;
     }
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     let mut tx = db.begin().await?;
     repo::refresh_statistics(&mut tx).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(n)
 }

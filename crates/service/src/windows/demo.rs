@@ -14,7 +14,7 @@ use uplink_core::window::{Fees, GradeOffer};
 use uplink_core::*;
 use uplink_store::people::{PeopleFilter, list_people};
 use uplink_store::row::PageReq;
-use uplink_store::{Db, StoreError, now_us};
+use uplink_store::{Db, now_us};
 
 /// What the demo's uplink holds.
 #[derive(Debug, Clone)]
@@ -93,7 +93,7 @@ pub async fn seed_demo(db: &Db, county: CountyId) -> Result<DemoUplink> {
         let mut tx = db.begin().await?;
         let key = format!("demo-topup:{}", b.id);
         ledger::topup_wallet(&mut tx, county, b.id, AccountKey::CountyBank, Fen(50_000), "demo", &key).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let input = super::PreorderInput { grade: offers[i % offers.len()].grade.clone(), kg: 10, drop_point_id: drop };
         super::preorder(db, &as_person(b), county, past.id, input, None).await?;
     }
@@ -130,9 +130,9 @@ pub async fn seed_demo(db: &Db, county: CountyId) -> Result<DemoUplink> {
             certificate_no: Some(format!("HG-{}-{:04}", past.harvest_date.replace('-', ""), i + 1)),
         };
         let r = intake::record_intake(db, &as_person(agent), county, input, None).await?;
-        let to_driver = lots::HandoffInput { to_person_id: driver.id, weight_g: net, hub_id: None };
+        let to_driver = lots::HandoffInput { to_person_id: driver.id, weight_g: net, hub_id: None, grade: None };
         lots::handoff(db, &as_person(agent), county, r.lot.id, to_driver, None).await?;
-        let to_hub = lots::HandoffInput { to_person_id: operator.id, weight_g: net - 80, hub_id: None };
+        let to_hub = lots::HandoffInput { to_person_id: operator.id, weight_g: net - 80, hub_id: None, grade: None };
         lots::handoff(db, &as_person(&driver), county, r.lot.id, to_hub, None).await?;
         codes.push(r.lot.code.clone());
         at_hub.push((r.lot.id, s.grade.clone()));

@@ -222,7 +222,8 @@ pub async fn reply(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SignalQuery {
-    /// Days of cash in a drawer without a hand-over that make a signal (default 7).
+    /// The period looked at, in days (default 7): cash in a drawer without a hand-over for this
+    /// long makes a signal, and intakes of this period are compared with the hub's grades.
     pub days: Option<i64>,
 }
 

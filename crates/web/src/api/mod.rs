@@ -4,10 +4,13 @@
 pub mod auth;
 pub mod catalog;
 pub mod claims;
+pub mod dashboard;
 pub mod dispatch;
 pub mod ledger;
+pub mod lot_photos;
 pub mod lots;
 pub mod network;
+pub mod notices;
 pub mod orders;
 pub mod people;
 pub mod windows;
@@ -23,8 +26,11 @@ pub fn router() -> Router<AppState> {
         .merge(ledger::router())
         .merge(orders::router())
         .merge(claims::router())
+        .merge(notices::router())
         .merge(catalog::router())
         .merge(windows::router())
         .merge(lots::router())
+        .merge(lot_photos::router())
         .merge(dispatch::router())
+        .merge(dashboard::router())
 }

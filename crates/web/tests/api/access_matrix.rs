@@ -159,6 +159,10 @@ const MATRIX: &[(&str, &str, Rule, u16)] = &[
     ("POST", "/api/v1/counties/{county_id}/lots/{id}/split", Rule::Only(LOT_HANDLERS), 404),
     ("GET", "/api/v1/counties/{county_id}/lots/{id}/receipt", Rule::Only(LOT_READERS), 404),
     ("GET", "/api/v1/counties/{county_id}/lots/{id}/label", Rule::Only(LOT_READERS), 404),
+    // Photos of a lot's produce (issue 7): the matrix's lot does not exist.
+    ("POST", "/api/v1/counties/{county_id}/lots/{id}/photos", Rule::Only(PHOTO_TAKERS), 404),
+    ("GET", "/api/v1/counties/{county_id}/lots/{id}/photos/{photo_id}", Rule::Only(LOT_READERS), 404),
+    ("GET", "/t/{code}/photos/{photo_id}", Rule::Public, 404),
     ("GET", "/api/v1/counties/{county_id}/incidents", Rule::Only(LOT_READERS), 200),
     // The label's QR code opens the trace without a login; no such lot code here.
     ("GET", "/t/{code}/epcis.json", Rule::Public, 404),
@@ -173,6 +177,9 @@ const MATRIX: &[(&str, &str, Rule, u16)] = &[
     ("POST", "/api/v1/counties/{county_id}/dispatch/plans", Rule::Operator, 201),
     ("GET", "/api/v1/counties/{county_id}/dispatch/plans", Rule::Only(&["admin", "operator", "auditor"]), 200),
     ("GET", "/api/v1/counties/{county_id}/dispatch/plans/{id}", Rule::Only(&["admin", "operator", "auditor"]), 200),
+    // The dashboard and its downloads: operators run the county by it, auditors check it.
+    ("GET", "/api/v1/counties/{county_id}/dashboard", Rule::Only(&["admin", "operator", "auditor"]), 200),
+    ("GET", "/api/v1/counties/{county_id}/dashboard/export/{file}", Rule::Only(&["admin", "operator", "auditor"]), 200),
     (
         "GET",
         "/api/v1/counties/{county_id}/dispatch/plans/{id}/sheets/{vehicle}",
@@ -200,6 +207,9 @@ const MATRIX: &[(&str, &str, Rule, u16)] = &[
     ("POST", "/api/v1/counties/{county_id}/orders/{id}/rating", Rule::BuyerOnly, 409),
     ("POST", "/api/v1/counties/{county_id}/orders/{id}/rating/reply", Rule::BuyerOnly, 404),
     ("GET", "/api/v1/counties/{county_id}/fraud-signals", Rule::LedgerReaders, 200),
+    // Everyone of the county reads their own notices; the matrix's id is nobody's notice.
+    ("GET", "/api/v1/counties/{county_id}/notices", Rule::CountyMember, 200),
+    ("POST", "/api/v1/counties/{county_id}/notices/{id}/read", Rule::BuyerOnly, 404),
     (
         "GET",
         "/api/v1/counties/{county_id}/trust-queue",
@@ -214,6 +224,8 @@ const STAFF: &[&str] = &["admin", "operator", "agent", "driver", "inspector", "a
 /// Staff who handle lots, and with the auditor those who read them.
 const LOT_HANDLERS: &[&str] = &["admin", "operator", "agent", "driver", "inspector"];
 const LOT_READERS: &[&str] = &["admin", "operator", "agent", "driver", "inspector", "auditor"];
+/// Who photographs a lot's produce (an agent only at their own station).
+const PHOTO_TAKERS: &[&str] = &["admin", "operator", "agent", "inspector"];
 
 const ROLES: [&str; 10] =
     ["admin", "operator", "agent", "farmer", "coop", "supplier", "buyer", "driver", "inspector", "auditor"];
@@ -480,6 +492,8 @@ fn concrete(path: &str, county: &str, ids: &Ids) -> String {
         .replace("{order_id}", &ids.order.order)
         .replace("{claim_id}", "0190c3a2-0000-7000-8000-000000000000")
         .replace("{evidence_id}", "0190c3a2-0000-7000-8000-000000000001")
+        .replace("{photo_id}", "0190c3a2-0000-7000-8000-000000000002")
+        .replace("{file}", "stations.xlsx")
 }
 
 fn method(m: &str) -> Method {
