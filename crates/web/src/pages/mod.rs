@@ -77,8 +77,7 @@ fn set_cookie(st: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderV
 pub const INTAKE_PAGE: &str = "intake";
 pub const ROUTE_SHEETS_PAGE: &str = "route-sheets";
 
-/// The page of each role, by the role's name; inspectors grade at intake and decide claims
-/// through the API, and have no page of their own yet.
+/// The page of each role, by the role's name: inspectors decide claims, so theirs is the queue.
 pub fn role_page(role: Role) -> Option<&'static str> {
     Some(match role {
         Role::Operator | Role::Auditor => "operator",
@@ -86,7 +85,7 @@ pub fn role_page(role: Role) -> Option<&'static str> {
         Role::Farmer | Role::Coop | Role::Supplier => "farmer",
         Role::Buyer => "shop",
         Role::Driver => "driver",
-        Role::Inspector => return None,
+        Role::Inspector => "operator/claims",
     })
 }
 

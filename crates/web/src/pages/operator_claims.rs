@@ -62,14 +62,21 @@ async fn queue(
     let unit = super::driver::weight_unit(&v).await?;
     let db = &v.st.db;
     let tq = uc::queue(db, &v.actor, v.county).await.map_err(|e| v.fail(e))?;
-    let signals = trust::fraud_signals(db, &v.actor, v.county, CASH_DAYS).await.map_err(|e| v.fail(e))?;
+    // Fraud signals are for those who read the county's books; an inspector decides claims
+    // without them.
+    let signals = match trust::fraud_signals(db, &v.actor, v.county, CASH_DAYS).await {
+        Ok(s) => Some(s),
+        Err(uplink_service::ServiceError::Forbidden) => None,
+        Err(e) => return Err(v.fail(e)),
+    };
+    let shown_signals = signals.as_deref().unwrap_or_default();
     let who = names(
         &v,
         tq.claims
             .iter()
             .flat_map(|c| [c.buyer_id, c.seller_id])
             .chain(tq.incidents.iter().map(|i| i.custodian_id))
-            .chain(signals.iter().map(|s| s.agent_id)),
+            .chain(shown_signals.iter().map(|s| s.agent_id)),
     )
     .await;
     let name = |p: &PersonId| esc(who.get(p).map(String::as_str).unwrap_or(""));
@@ -130,19 +137,21 @@ async fn queue(
         ));
     }
     b.push_str("</table>");
-    b.push_str(&format!("<h2>{} ({})</h2><ul id=fraud-signals>", esc(&v.t("queue-signals")), signals.len()));
-    for s in &signals {
-        let value = if s.kind == "cash_not_handed_over" { Fen(s.value).to_string() } else { s.value.to_string() };
-        b.push_str(&format!(
-            "<li>{}: {} ({})</li>",
-            name(&s.agent_id),
-            esc(&v.ta(&format!("queue-signal-{}", s.kind), &[("days", CASH_DAYS.to_string())])),
-            esc(&value)
-        ));
-    }
-    b.push_str("</ul>");
-    if signals.is_empty() {
-        b.push_str(&format!("<p class=muted>{}</p>", esc(&v.t("pg-none"))));
+    if let Some(signals) = &signals {
+        b.push_str(&format!("<h2>{} ({})</h2><ul id=fraud-signals>", esc(&v.t("queue-signals")), signals.len()));
+        for s in signals {
+            let value = if s.kind == "cash_not_handed_over" { Fen(s.value).to_string() } else { s.value.to_string() };
+            b.push_str(&format!(
+                "<li>{}: {} ({})</li>",
+                name(&s.agent_id),
+                esc(&v.ta(&format!("queue-signal-{}", s.kind), &[("days", CASH_DAYS.to_string())])),
+                esc(&value)
+            ));
+        }
+        b.push_str("</ul>");
+        if signals.is_empty() {
+            b.push_str(&format!("<p class=muted>{}</p>", esc(&v.t("pg-none"))));
+        }
     }
     Ok(v.page(&v.t("queue-title"), &b))
 }

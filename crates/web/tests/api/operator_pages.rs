@@ -66,7 +66,7 @@ fn at_field(lang: Lang, field: &str, key: &str, args: &[(&str, String)]) -> Stri
 }
 
 #[tokio::test]
-async fn an_operator_decides_a_claim_on_the_queue_page_within_the_sellers_debt_limit() {
+async fn a_claim_is_decided_on_the_queue_page_within_the_sellers_debt_limit() {
     let app = spawn_app().await;
     let c = app.a.county_id;
     let (o, coop_id, buyer_id) = crate::claims::delivered_grapes(&app).await;
@@ -126,7 +126,8 @@ async fn an_operator_decides_a_claim_on_the_queue_page_within_the_sellers_debt_l
         assert_eq!(balance(&app, c, AccountKey::Wallet(coop_id)).await, 0, "nothing moved");
     }
     let wallet = balance(&app, c, AccountKey::Wallet(buyer_id)).await;
-    let (web, csrf) = session(&app, &app.user_a("operator"), Lang::ZhCn).await;
+    // The inspector decides, as the operator may: the queue is the inspector's page.
+    let (web, csrf) = session(&app, &app.user_a("inspector"), Lang::ZhCn).await;
     let path = format!("/c/{c}/operator/claims/{id}");
     let (_, url, html) = submit(
         &web,
