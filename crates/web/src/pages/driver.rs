@@ -34,11 +34,6 @@ pub fn router() -> Router<AppState> {
 
 type FormIn = Form<Vec<(String, String)>>;
 
-/// The unit the county shows weights in (kg unless it chose 斤).
-pub async fn weight_unit(v: &View) -> Result<WeightUnit, axum::response::Response> {
-    Ok(settings::get(&v.st.db, &v.actor, v.county).await.map_err(|e| v.fail(e))?.weight_unit)
-}
-
 /// The form field of a weight: one per stop and reference, so each error sits at its own input.
 fn stop_field(stop: i64, reference: &str) -> String {
     let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
@@ -69,7 +64,7 @@ async fn driver_page(
 }
 
 async fn render(v: &View, q: &Fields, typed: &Fields, errs: &Errs) -> Pg {
-    let unit = weight_unit(v).await?;
+    let unit = v.weight_unit().await?;
     let w = |g: i64| Grams(g).display_in(unit);
     let db = &v.st.db;
     let (_, stations) = super::operator_dispatch::places(v).await?;
@@ -310,32 +305,16 @@ async fn parcels(v: &View, unit: WeightUnit) -> Result<String, axum::response::R
     Ok(b)
 }
 
-/// The weight a driver typed, in the county's unit; an error at the field otherwise.
-fn typed_weight(v: &View, f: &Fields, field: &str, unit: WeightUnit, errs: &mut Errs) -> Option<Grams> {
-    match Grams::parse_in(f.get(field), unit) {
-        Ok(g) => Some(g),
-        Err(_) if f.get(field).trim().is_empty() => {
-            errs.push(field, v.t("required"));
-            None
-        }
-        Err(e) => {
-            let args: Vec<(&str, String)> = e.args.iter().map(|(k, x)| (*k, x.clone())).collect();
-            errs.push(field, v.ta(e.code, &args));
-            None
-        }
-    }
-}
-
 async fn record_stop(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
     let v = View::open(&st, &ctx, &county)?;
     let f = Fields::from(f);
     check_csrf(&v, &f)?;
-    let unit = weight_unit(&v).await?;
+    let unit = v.weight_unit().await?;
     let stop = f.get("stop").trim().parse::<i64>().ok();
     let field = stop_field(stop.unwrap_or(0), f.get("ref"));
     let plan: PlanId = f.get("plan").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let mut errs = Errs::default();
-    let Some(weight) = typed_weight(&v, &f, &field, unit, &mut errs) else {
+    let Some(weight) = f.weight(&field, unit, &mut errs, &v) else {
         return render(&v, &Fields::default(), &f, &errs).await;
     };
     let input = StopInput { vehicle: f.opt("vehicle"), stop, reference: f.opt("ref"), weight_g: Some(weight.0) };
@@ -353,11 +332,11 @@ async fn hand_to_hub(State(st): State<AppState>, ctx: Ctx, Path(county): Path<St
     let v = View::open(&st, &ctx, &county)?;
     let f = Fields::from(f);
     check_csrf(&v, &f)?;
-    let unit = weight_unit(&v).await?;
+    let unit = v.weight_unit().await?;
     let lot: LotId = f.get("lot").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let field = lot_field(&lot.to_string());
     let mut errs = Errs::default();
-    let Some(weight) = typed_weight(&v, &f, &field, unit, &mut errs) else {
+    let Some(weight) = f.weight(&field, unit, &mut errs, &v) else {
         return render(&v, &Fields::default(), &f, &errs).await;
     };
     let hub_person = {

@@ -100,7 +100,7 @@ pub async fn lots_html(v: &View) -> Result<String, Response> {
         esc(&v.t("receipt-lot"))
     ));
     // Farmers read weights in the unit the county weighs in at the station (kg or 斤).
-    let unit = super::station_intake::county_unit(v).await?;
+    let unit = v.weight_unit().await?;
     let mut grades: Vec<(ProductId, Vec<uplink_core::catalog::Grade>)> = Vec::new();
     for l in &lots {
         if !grades.iter().any(|(p, _)| *p == l.product_id) {

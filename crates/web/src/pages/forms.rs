@@ -51,6 +51,28 @@ impl Fields {
         }
     }
 
+    /// A weight as typed, a bare number in `unit` (kg or 斤); the message at the field otherwise.
+    pub fn weight(
+        &self,
+        k: &str,
+        unit: uplink_core::weight::WeightUnit,
+        errs: &mut Errs,
+        v: &View,
+    ) -> Option<uplink_core::Grams> {
+        let typed = self.get(k).trim();
+        if typed.is_empty() {
+            errs.push(k, v.t("required"));
+            return None;
+        }
+        match uplink_core::Grams::parse_in(typed, unit) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                errs.push(k, v.field_message(&e));
+                None
+            }
+        }
+    }
+
     /// The form's idempotency key, bound to what was posted (without the token and the key), so
     /// the same key with other content is refused rather than replayed.
     pub fn idem(&self, scope: &str) -> Option<IdemKey> {
@@ -174,8 +196,7 @@ impl Errs {
         let a = crate::problem::ApiError::from(e);
         let mut out = Errs::default();
         for f in &a.fields {
-            let args: Vec<(&str, String)> = f.args.iter().map(|(k, x)| (*k, x.clone())).collect();
-            out.push(&rename(&f.field), v.ta(f.code, &args));
+            out.push(&rename(&f.field), v.field_message(f));
         }
         Ok(out)
     }

@@ -180,6 +180,18 @@ impl View {
         self.st.catalog.t(self.lang, key, args)
     }
 
+    /// A rule's refusal of one field, in the reader's language.
+    pub fn field_message(&self, e: &uplink_core::FieldError) -> String {
+        let args: Vec<(&str, String)> = e.args.iter().map(|(k, x)| (*k, x.clone())).collect();
+        self.ta(e.code, &args)
+    }
+
+    /// The unit the county weighs and shows weights in (kg, or 斤 where its settings say so).
+    pub async fn weight_unit(&self) -> Result<uplink_core::weight::WeightUnit, Response> {
+        let s = uplink_service::settings::get(&self.st.db, &self.actor, self.county).await.map_err(|e| self.fail(e))?;
+        Ok(s.weight_unit)
+    }
+
     /// The address of a page of this county: `href("station")` is `/c/<county>/station`.
     pub fn href(&self, rest: &str) -> String {
         format!("/c/{}/{rest}", self.county)

@@ -59,7 +59,7 @@ async fn queue(
 ) -> Pg {
     let v = View::open(&st, &ctx, &county)?;
     let q = Fields::from(q);
-    let unit = super::driver::weight_unit(&v).await?;
+    let unit = v.weight_unit().await?;
     let db = &v.st.db;
     let tq = uc::queue(db, &v.actor, v.county).await.map_err(|e| v.fail(e))?;
     // Fraud signals are for those who read the county's books; an inspector decides claims
@@ -163,7 +163,7 @@ async fn claim_page(State(st): State<AppState>, ctx: Ctx, Path((county, id)): Pa
 }
 
 async fn render_claim(v: &View, c: &Claim, typed: &Fields, errs: &Errs) -> Pg {
-    let unit = super::driver::weight_unit(v).await?;
+    let unit = v.weight_unit().await?;
     let who = names(v, [c.buyer_id, c.seller_id].into_iter()).await;
     let row = |key: &str, val: String| format!("<tr><th>{}</th><td>{}</td></tr>", esc(&v.t(key)), esc(&val));
     let mut b = tabs(v);

@@ -113,7 +113,7 @@ async fn render(v: &View, q: &Fields, typed: &Fields, errs: &Errs) -> Pg {
         return Ok(v.page(&v.t("plan-title"), &b));
     };
     let out = uc::get_plan(db, &v.actor, v.county, latest.id).await.map_err(|e| v.fail(e))?;
-    let unit = super::driver::weight_unit(v).await?;
+    let unit = v.weight_unit().await?;
     b.push_str(&summary(v, &out, unit));
     let (hubs, stations) = places(v).await?;
     b.push_str(&map(v, &out, &hubs, &stations));

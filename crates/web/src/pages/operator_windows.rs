@@ -190,8 +190,7 @@ fn yuan(v: &View, f: &Fields, name: &str, errs: &mut Errs) -> i64 {
     match Fen::parse_yuan(f.get(name)) {
         Ok(x) => x.0,
         Err(e) => {
-            let args: Vec<(&str, String)> = e.args.iter().map(|(k, x)| (*k, x.clone())).collect();
-            errs.push(name, v.ta(e.code, &args));
+            errs.push(name, v.field_message(&e));
             0
         }
     }

@@ -261,8 +261,7 @@ async fn open_claim(
         Some(raw) => match Grams::parse_in(&raw, WeightUnit::Kg) {
             Ok(g) => Some(g.0),
             Err(e) => {
-                let args: Vec<(&str, String)> = e.args.iter().map(|(k, x)| (*k, x.clone())).collect();
-                errs.push("measured_weight", v.ta(e.code, &args));
+                errs.push("measured_weight", v.field_message(&e));
                 None
             }
         },

@@ -5,7 +5,7 @@
 
 use super::forms::{self, weight};
 use super::station::my_station;
-use super::station_intake::{county_unit, grade_name, harvests, pick};
+use super::station_intake::{grade_name, harvests, pick};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -51,7 +51,7 @@ async fn harvest_page(State(st): State<AppState>, ctx: Ctx, Path(county): Path<S
     let v = View::open(&st, &ctx, &county)?;
     let station = my_station(&v).await?;
     let db = &v.st.db;
-    let unit = county_unit(&v).await?;
+    let unit = v.weight_unit().await?;
     let w = |kg: i64| Grams::kg(kg).display_in(unit);
     let mut b = format!("<p class=muted>{}</p>", esc(&station.name));
     let mut any = false;

@@ -18,9 +18,8 @@ use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::response::Response;
 use axum::routing::get;
 use uplink_core::catalog::Product;
-use uplink_core::weight::WeightUnit;
 use uplink_core::window::WindowState;
-use uplink_core::{Grams, PersonId, WindowId};
+use uplink_core::{PersonId, WindowId};
 use uplink_service::catalog::get_product;
 use uplink_service::intake::{IntakeInput, record_intake_with_photo};
 use uplink_service::paging::ListQuery;
@@ -91,7 +90,7 @@ async fn render(v: &View, f: &Fields, errs: &Errs) -> Pg {
     let station = my_station(v).await?;
     let db = &v.st.db;
     let here = v.href(super::INTAKE_PAGE);
-    let unit = county_unit(v).await?;
+    let unit = v.weight_unit().await?;
     let mut b = format!("<p class=muted>{}</p>", esc(&station.name));
 
     // 1. The farmer: chosen, or found by name or phone.
@@ -215,29 +214,6 @@ async fn found_farmers(v: &View, text: &str, chosen_pick: &str) -> Result<String
     Ok(s)
 }
 
-/// The unit the county weighs in (kg, or 斤 where the county's settings say so).
-pub(super) async fn county_unit(v: &View) -> Result<WeightUnit, Response> {
-    let s = uplink_service::settings::get(&v.st.db, &v.actor, v.county).await.map_err(|e| v.fail(e))?;
-    Ok(s.weight_unit)
-}
-
-/// A weight as typed (a bare number is in the county's unit); the message names the field.
-fn typed_weight(f: &Fields, name: &str, unit: WeightUnit, errs: &mut Errs, v: &View) -> Option<Grams> {
-    let typed = f.get(name).trim();
-    if typed.is_empty() {
-        errs.push(name, v.t("required"));
-        return None;
-    }
-    match Grams::parse_in(typed, unit) {
-        Ok(g) => Some(g),
-        Err(e) => {
-            let args: Vec<(&str, String)> = e.args.iter().map(|(k, x)| (*k, x.clone())).collect();
-            errs.push(name, v.ta(e.code, &args));
-            None
-        }
-    }
-}
-
 /// The use case's field, as the form names it.
 fn form_field(f: &str) -> String {
     match f {
@@ -271,9 +247,9 @@ async fn take_in(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String
     if chosen.is_none() {
         errs.push("grade", v.t("required"));
     }
-    let unit = county_unit(&v).await?;
-    let gross = typed_weight(&f, "gross", unit, &mut errs, &v);
-    let tare = typed_weight(&f, "tare", unit, &mut errs, &v);
+    let unit = v.weight_unit().await?;
+    let gross = f.weight("gross", unit, &mut errs, &v);
+    let tare = f.weight("tare", unit, &mut errs, &v);
     if let (Some(g), Some(t)) = (gross, tare)
         && let Err(e) = uplink_core::lot::net_weight(g.0, t.0)
     {

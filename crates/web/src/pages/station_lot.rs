@@ -6,7 +6,7 @@
 //! `?only=receipt` shows one of them alone, for the label printer or the receipt printer.
 
 use super::forms::{self, Fields, money, weight};
-use super::station_intake::{county_unit, grade_name, pick};
+use super::station_intake::{grade_name, pick};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -66,7 +66,7 @@ async fn lot_page(
         esc(&forms::date_text(v.lang, &date)),
         esc(&lot.code)
     );
-    let unit = county_unit(&v).await?;
+    let unit = v.weight_unit().await?;
     let w = |g: i64| Grams(g).display_in(unit);
     let dash = || "—".to_string();
     let rows = [
