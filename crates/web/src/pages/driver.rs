@@ -6,7 +6,7 @@
 //! product's tolerance opens an incident, shown at once. Last, the parcels packed at the hub to
 //! load (ship) and those on the truck to hand over (deliver).
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, hidden, input, move_button, see_other};
+use super::forms::{self, Errs, Fields, guard, hidden, input, move_button, see_other};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -306,9 +306,7 @@ async fn parcels(v: &View, unit: WeightUnit) -> Result<String, axum::response::R
 }
 
 async fn record_stop(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let unit = v.weight_unit().await?;
     let stop = f.get("stop").trim().parse::<i64>().ok();
     let field = stop_field(stop.unwrap_or(0), f.get("ref"));
@@ -329,9 +327,7 @@ async fn record_stop(State(st): State<AppState>, ctx: Ctx, Path(county): Path<St
 
 /// The driver hands a lot to the county hub, weighed on the hub's scale.
 async fn hand_to_hub(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let unit = v.weight_unit().await?;
     let lot: LotId = f.get("lot").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let field = lot_field(&lot.to_string());

@@ -180,6 +180,20 @@ impl View {
         self.st.catalog.t(self.lang, key, args)
     }
 
+    /// [`View::open`] for a form post: the view and the posted fields, once the form's CSRF token
+    /// matches the session's (a forged or missing one is refused before anything is read).
+    pub fn posted(
+        st: &AppState,
+        ctx: &Ctx,
+        county: &str,
+        form: Vec<(String, String)>,
+    ) -> Result<(View, forms::Fields), Response> {
+        let v = View::open(st, ctx, county)?;
+        let f = forms::Fields::from(form);
+        forms::check_csrf(&v, &f)?;
+        Ok((v, f))
+    }
+
     /// A rule's refusal of one field, in the reader's language.
     pub fn field_message(&self, e: &uplink_core::FieldError) -> String {
         let args: Vec<(&str, String)> = e.args.iter().map(|(k, x)| (*k, x.clone())).collect();

@@ -1,7 +1,7 @@
 //! `/c/{county}/notices`: what I have been told about claims, incidents and listings, newest
 //! first, each in my language with a link to what it is about, and a button to mark it read.
 
-use super::forms::{self, Fields, check_csrf, date_time, guard};
+use super::forms::{self, Fields, date_time, guard};
 use super::{Pg, View};
 use crate::api::notices::text_of;
 use crate::context::Ctx;
@@ -94,9 +94,7 @@ async fn mark_read(
     Path((county, id)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, _f) = View::posted(&st, &ctx, &county, f)?;
     uc::mark_read(&v.st.db, &v.actor, v.county, &id).await.map_err(|e| v.fail(e))?;
     Ok(forms::see_other(&format!("{}?done=notice-read", v.href("notices"))))
 }

@@ -3,7 +3,7 @@
 //! without the forms (the use cases refuse their writes anyway). The trade side (catalog,
 //! orders queue, ledger, settings) is in `operator_trade.rs`.
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, input, see_other, select};
+use super::forms::{self, Errs, Fields, guard, input, see_other, select};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -150,9 +150,7 @@ async fn render_townships(v: &View, q: &Fields, f: &Fields, errs: &Errs) -> Pg {
 }
 
 async fn create_township(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let mut errs = Errs::default();
     let seat = point(&f, &mut errs, &v);
     let input = TownshipInput { code: f.opt("code"), name: f.opt("name"), seat };
@@ -235,9 +233,7 @@ async fn render_villages(v: &View, q: &Fields, f: &Fields, errs: &Errs) -> Pg {
 }
 
 async fn create_village(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let mut errs = Errs::default();
     let location = point(&f, &mut errs, &v);
     let population = f.int("population", &mut errs, &v);
@@ -311,9 +307,7 @@ async fn render_stations(v: &View, q: &Fields, f: &Fields, errs: &Errs) -> Pg {
 }
 
 async fn create_station(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let mut errs = Errs::default();
     let cold = if f.opt("cold_storage_kg").is_some() { f.int("cold_storage_kg", &mut errs, &v) } else { None };
     if !errs.is_empty() {
@@ -401,9 +395,7 @@ async fn render_people(v: &View, q: &Fields, f: &Fields, errs: &Errs) -> Pg {
 }
 
 async fn create_person(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let account = f.opt("username").map(|u| AccountInput { username: u, password: f.get("password").to_string() });
     let input = PersonInput {
         role: f.opt("role"),

@@ -4,7 +4,7 @@
 //! the seller's debt limit is shown at the field. Beside them the open short-weight incidents
 //! from the hand-offs, and the fraud signals about agents for review. Auditors read it all.
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, input, see_other, select};
+use super::forms::{self, Errs, Fields, guard, input, see_other, select};
 use super::operator::{manages, tabs};
 use super::{Pg, View};
 use crate::context::Ctx;
@@ -238,9 +238,7 @@ async fn decide(
     Path((county, id)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let claim = uc::get(&v.st.db, &v.actor, v.county, &id).await.map_err(|e| v.fail(e))?;
     let mut errs = Errs::default();
     let refund_bps = match f.opt("refund_pct") {

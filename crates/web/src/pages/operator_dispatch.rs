@@ -4,7 +4,7 @@
 //! its cost per kg and a link to its printable sheet, and the jobs left out with the reason.
 //! Auditors read the same page without the form.
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, input, see_other};
+use super::forms::{self, Errs, Fields, guard, input, see_other};
 use super::operator::{manages, tabs};
 use super::{Pg, View};
 use crate::context::Ctx;
@@ -243,9 +243,7 @@ async fn run_plan(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let mut errs = Errs::default();
     let limit = if f.opt("time_limit_s").is_some() { f.int("time_limit_s", &mut errs, &v) } else { None };
     if !errs.is_empty() {

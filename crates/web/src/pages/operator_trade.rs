@@ -2,7 +2,7 @@
 //! trial balance of the county's books, and the county's settings (commercial, and the unit
 //! people's pages show weights in). Auditors read them all; only operators get the settings form.
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, input, money, see_other, select, weight};
+use super::forms::{self, Errs, Fields, guard, input, money, see_other, select, weight};
 use super::operator::{manages, tabs};
 use super::shop::{orders_table, product_name};
 use super::{Pg, View};
@@ -182,9 +182,7 @@ async fn save_settings(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let mut s = settings::get(&v.st.db, &v.actor, v.county).await.map_err(|e| v.fail(e))?;
     let mut errs = Errs::default();
     let n: Vec<Option<i64>> = SETTINGS.iter().map(|(name, _)| f.int(name, &mut errs, &v)).collect();

@@ -4,7 +4,7 @@
 //! dates, the minimum and the city drop points. Each window's page shows the farmers' declared
 //! supply with the allocation and the harvest list of every station. Auditors read without forms.
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, hidden, input, see_other, select};
+use super::forms::{self, Errs, Fields, guard, hidden, input, see_other, select};
 use super::operator::{manages, tabs};
 use super::{Pg, View};
 use crate::context::Ctx;
@@ -202,9 +202,7 @@ async fn create(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let mut errs = Errs::default();
     let Some(product_id) = f.opt("product_id").and_then(|p| p.parse().ok()) else {
         errs.push("product_id", v.t("required"));

@@ -157,9 +157,7 @@ async fn rate(
     Path((county, id)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let order: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let mut errs = Errs::default();
     let Some(stars) = f.int("stars", &mut errs, &v) else {

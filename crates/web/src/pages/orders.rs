@@ -2,7 +2,7 @@
 //! the moves the caller may make now), and the one POST that makes a move. Shared by the shop,
 //! the farmer's sales, the driver's list and the operator's queue.
 
-use super::forms::{self, Errs, Fields, check_csrf, date_time, money, move_button, weight};
+use super::forms::{self, Errs, Fields, date_time, money, move_button, weight};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -191,9 +191,7 @@ async fn make_move(
     Path((county, id)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let id: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let idem = f.idem("page-move");
     let (db, a, c, k) = (&v.st.db, &v.actor, v.county, idem.as_ref());

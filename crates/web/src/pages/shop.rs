@@ -3,7 +3,7 @@
 //! and my wallet with the bank reference to quote when topping it up. Paying and accepting are
 //! buttons on the order's page (`pages::orders`).
 
-use super::forms::{self, Errs, Fields, check_csrf, date_text, guard, input, money, see_other, select, weight};
+use super::forms::{self, Errs, Fields, date_text, guard, input, money, see_other, select, weight};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -195,9 +195,7 @@ async fn order(
     Path((county, id)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let listing_id: ListingId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let mut errs = Errs::default();
     let units = f.int("units", &mut errs, &v);
@@ -333,9 +331,7 @@ async fn topup(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let input = TopupInput { amount: f.get("amount").to_string() };
     match request_topup(&v.st.db, &v.actor, v.county, input, f.idem("page-topup").as_ref()).await {
         Ok(t) => Ok(see_other(&format!(

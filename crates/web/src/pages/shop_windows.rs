@@ -4,7 +4,7 @@
 //! small script); and a window's page with the pre-order form (grade, kg, drop point), paid from
 //! the wallet into escrow like every order, with the form's idempotency key against a double tap.
 
-use super::forms::{Errs, Fields, check_csrf, date_text, guard, input, money, see_other, select};
+use super::forms::{Errs, Fields, date_text, guard, input, money, see_other, select};
 use super::{Pg, View};
 use crate::context::Ctx;
 use crate::html::esc;
@@ -196,9 +196,7 @@ async fn preorder(
     Path((county, id)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let window: WindowId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let mut errs = Errs::default();
     let kg = f.int("kg", &mut errs, &v);

@@ -4,7 +4,7 @@
 //! print or read out the receipt, and hand the drawer's cash over to the county. Every page here
 //! stays under 14 KB on the wire (measured by the browser tests).
 
-use super::forms::{self, Errs, Fields, check_csrf, guard, hidden, input, money, see_other, select};
+use super::forms::{self, Errs, Fields, guard, hidden, input, money, see_other, select};
 use super::orders::{lines_table, name_of};
 use super::{Pg, View};
 use crate::context::Ctx;
@@ -254,9 +254,7 @@ async fn handover(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let station = my_station(&v).await?;
     let input = HandoverInput { pickup_code: f.get("pickup_code").trim().to_string() };
     match moves::handover(&v.st.db, &v.actor, v.county, station.id, input, f.idem("page-handover").as_ref()).await {
@@ -274,9 +272,7 @@ async fn register(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let village_id = f.opt("village_id").and_then(|s| s.parse().ok());
     let input = PersonInput {
         role: Some("buyer".into()),
@@ -301,9 +297,7 @@ async fn hand_over_cash(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let station = my_station(&v).await?;
     let input = AmountInput { amount: f.get("amount").to_string(), reference: f.opt("reference") };
     match cash::hand_over_cash(&v.st.db, &v.actor, v.county, station.id, input, f.idem("page-cash").as_ref()).await {
@@ -484,9 +478,7 @@ async fn place(
     Path(county): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
-    let v = View::open(&st, &ctx, &county)?;
-    let f = Fields::from(f);
-    check_csrf(&v, &f)?;
+    let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let buyer_id: PersonId = f.get("buyer").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
     let lines = parse_cart(f.get("cart"))
         .into_iter()
