@@ -95,4 +95,7 @@ pub struct Membership {
     pub county_id: CountyId,
     pub person_id: PersonId,
     pub role: Role,
+    /// The station the person works at (an agent's station), read with the role.
+    #[serde(default)]
+    pub station_id: Option<StationId>,
 }

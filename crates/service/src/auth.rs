@@ -161,13 +161,10 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Authenticated> {
         return Err(ServiceError::Unauthenticated);
     }
     let mut c = db.reader().await?;
-    let s = sessions::find(&mut c, &sha256_hex(secret)).await?.ok_or(ServiceError::Unauthenticated)?;
-    if s.revoked || s.expires_us <= now_us() {
-        return Err(ServiceError::Unauthenticated);
-    }
-    let view = people::user_view(&mut c, s.user_id).await?.ok_or(ServiceError::Unauthenticated)?;
+    // One query: the session (live only), its user and their roles.
+    let s = sessions::live(&mut c, &sha256_hex(secret), now_us()).await?.ok_or(ServiceError::Unauthenticated)?;
     let kind = if s.kind == "api" { CredentialKind::ApiToken } else { CredentialKind::Session };
-    Ok(Authenticated { actor: actor_of(view), csrf_token: s.csrf_token, kind })
+    Ok(Authenticated { actor: actor_of(s.user), csrf_token: s.csrf_token, kind })
 }
 
 /// Ends a session or revokes a token at once.

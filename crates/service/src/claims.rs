@@ -78,7 +78,7 @@ pub async fn open_with_photo(
     let mut w = crate::begin_write!(db, &county.to_string(), actor, idem);
     let c = &mut *w.tx;
     let mut o = orders_repo::get_order(c, county, order).await?.ok_or(ServiceError::NotFound)?;
-    let s = standings(c, actor, &o).await?;
+    let s = standings(actor, &o);
     if !s.contains(&Standing::Buyer) {
         // Another buyer's order is not even confirmed to exist.
         return Err(ServiceError::NotFound);

@@ -54,10 +54,13 @@ pub async fn begin<T: DeserializeOwned>(
     actor: &Actor,
     idem: Option<&IdemKey>,
 ) -> Result<Begun<T>> {
-    let mut tx = db.begin().await?;
     let user = actor.user_id.to_string();
+    let (mut tx, claimed) = match idem {
+        Some(k) => idempotency::begin_claiming(db, scope, &user, &k.key, &k.request_hash).await?,
+        None => (db.begin().await?, true),
+    };
     if let Some(k) = idem
-        && !idempotency::claim(&mut tx, scope, &user, &k.key, &k.request_hash).await?
+        && !claimed
     {
         let found = idempotency::find(&mut tx, scope, &user, &k.key)
             .await?
@@ -77,13 +80,15 @@ pub async fn begin<T: DeserializeOwned>(
 
 impl Write {
     /// Stores the result under the key (when there is one) and commits everything at once.
-    pub async fn commit<T: Serialize>(mut self, out: &T) -> Result<()> {
-        if let Some(key) = &self.key {
-            let body = serde_json::to_string(out)
-                .map_err(|e| ServiceError::Store(StoreError::Corrupt(format!("response not serialisable: {e}"))))?;
-            idempotency::complete(&mut self.tx, &self.scope, &self.user, key, &body).await?;
+    pub async fn commit<T: Serialize>(self, out: &T) -> Result<()> {
+        match &self.key {
+            Some(key) => {
+                let body = serde_json::to_string(out)
+                    .map_err(|e| ServiceError::Store(StoreError::Corrupt(format!("response not serialisable: {e}"))))?;
+                idempotency::complete_and_commit(self.tx, &self.scope, &self.user, key, &body).await?;
+            }
+            None => self.tx.commit().await?,
         }
-        self.tx.commit().await?;
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use crate::access::Actor;
 use crate::error::{Result, ServiceError};
 use crate::idempotency::IdemKey;
 use crate::ledger;
-use crate::orders::{redact, release, standings};
+use crate::orders::{agent_station, redact, release, standings};
 use serde::Deserialize;
 use uplink_core::ledger::{AccountKey, split_on_acceptance};
 use uplink_core::order::{Direction, Order, OrderEvent, OrderState, PickupCode};
@@ -55,7 +55,7 @@ async fn load_for(
 ) -> Result<(Order, Vec<Standing>, OrderState)> {
     actor.authorize(county, Action::ReadNetwork)?;
     let o = repo::get_order(c, county, id).await?.ok_or(ServiceError::NotFound)?;
-    let s = standings(c, actor, &o).await?;
+    let s = standings(actor, &o);
     if !uplink_core::order_access::may_see(&s) {
         return Err(ServiceError::NotFound);
     }
@@ -126,7 +126,7 @@ pub async fn pay(
             // may stand at another station, whose drawer takes the cash.
             let agent_station = match o.station_id {
                 Some(st) if s.contains(&Standing::StationAgent) => Some(st),
-                _ => agent_station(c, actor, county).await?,
+                _ => agent_station(actor, county),
             };
             match (s.iter().any(|x| matches!(x, Standing::OrderAgent | Standing::StationAgent)), agent_station) {
                 (true, Some(st)) => AccountKey::StationCash(st),
@@ -151,14 +151,6 @@ pub async fn pay(
     let out = redact(o, &s);
     w.commit(&out).await?;
     Ok(out)
-}
-
-/// The station of the agent making the request.
-async fn agent_station(c: &mut Conn, actor: &Actor, county: CountyId) -> Result<Option<StationId>> {
-    match crate::orders::person_as(actor, county, &[uplink_core::people::Role::Agent]) {
-        Some(p) => Ok(uplink_store::people::get_person(c, county, p).await?.and_then(|p| p.station_id)),
-        None => Ok(None),
-    }
 }
 
 /// Confirm (seller), pack (hub or seller), ship (hub or driver), deliver (driver or station).
@@ -283,7 +275,7 @@ pub async fn handover(
     let mut w = crate::begin_write!(db, &county.to_string(), actor, idem);
     let c = &mut *w.tx;
     actor.authorize(county, Action::ReadNetwork)?;
-    if agent_station(c, actor, county).await? != Some(station) {
+    if agent_station(actor, county) != Some(station) {
         return Err(ServiceError::Forbidden);
     }
     let id = repo::find_by_pickup_code(c, county, station, code.as_str())

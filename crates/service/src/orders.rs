@@ -52,8 +52,14 @@ pub(crate) fn person_as(actor: &Actor, county: CountyId, roles: &[Role]) -> Opti
     actor.memberships.iter().find(|m| m.county_id == county && roles.contains(&m.role)).map(|m| m.person_id)
 }
 
+/// The station the actor works at as an agent in the county, from the memberships read with the
+/// session (no query).
+pub(crate) fn agent_station(actor: &Actor, county: CountyId) -> Option<StationId> {
+    actor.memberships.iter().find(|m| m.county_id == county && m.role == Role::Agent).and_then(|m| m.station_id)
+}
+
 /// How the actor stands to an order: buyer, seller, agent, staff.
-pub(crate) async fn standings(c: &mut Conn, actor: &Actor, o: &Order) -> Result<Vec<Standing>> {
+pub(crate) fn standings(actor: &Actor, o: &Order) -> Vec<Standing> {
     let mut s = Vec::new();
     for m in actor.memberships.iter().filter(|m| m.county_id == o.county_id) {
         if m.person_id == o.buyer_id {
@@ -65,11 +71,7 @@ pub(crate) async fn standings(c: &mut Conn, actor: &Actor, o: &Order) -> Result<
         if Some(m.person_id) == o.agent_id {
             s.push(Standing::OrderAgent);
         }
-        if m.role == Role::Agent
-            && o.station_id.is_some()
-            && let Some(p) = persons::get_person(c, o.county_id, m.person_id).await?
-            && p.station_id == o.station_id
-        {
+        if m.role == Role::Agent && o.station_id.is_some() && m.station_id == o.station_id {
             s.push(Standing::StationAgent);
         }
         s.push(Standing::Staff(m.role));
@@ -77,7 +79,7 @@ pub(crate) async fn standings(c: &mut Conn, actor: &Actor, o: &Order) -> Result<
     if actor.is_admin {
         s.push(Standing::Staff(Role::Operator));
     }
-    Ok(s)
+    s
 }
 
 pub async fn place_order(
@@ -184,7 +186,7 @@ pub async fn place_order(
 
     // Where it goes: a station for goods going down, a drop point or address for produce going up.
     let station = input.station_id.or(match (direction, ordering_agent) {
-        (Some(Direction::Downlink), Some(a)) => persons::get_person(c, county, a).await?.and_then(|p| p.station_id),
+        (Some(Direction::Downlink), Some(_)) => agent_station(actor, county),
         _ => None,
     });
     let address = input.address.as_deref().map(str::trim).filter(|a| !a.is_empty());
@@ -245,8 +247,7 @@ pub async fn place_order(
 
     let now = now_us();
     let station_for_code = if direction == Direction::Downlink { station } else { None };
-    let pickup_code = new_pickup_code(c, county, station_for_code).await?;
-    let order = Order {
+    let mut order = Order {
         id: OrderId::new(),
         county_id: county,
         order_no: order_no(direction, now),
@@ -258,7 +259,7 @@ pub async fn place_order(
         station_id: station_for_code,
         drop_point_id: input.drop_point_id,
         address: address.map(str::to_string),
-        pickup_code: Some(pickup_code),
+        pickup_code: Some(new_pickup_code()),
         total_fen,
         weight_g,
         payment_method: None,
@@ -271,9 +272,17 @@ pub async fn place_order(
         return_until_us: None,
         allowed: OrderState::Placed.allowed(),
     };
-    repo::insert_order(c, &order, actor.user_id).await?;
-    let settings = repo::settings(c, county).await?;
-    repo::schedule(c, county, order.id, crate::jobs::EXPIRE_RESERVATION, now + settings.reservation_ttl_us()).await?;
+    // A code another open order at the station uses is drawn again.
+    let mut tries = 0;
+    while !repo::insert_order_with_free_code(c, &order, actor.user_id).await? {
+        tries += 1;
+        if tries == 20 {
+            return Err(ServiceError::Conflict { kind: "pickup-codes-exhausted", field: "station_id".into() });
+        }
+        order.pickup_code = Some(new_pickup_code());
+    }
+    let default_ttl = uplink_core::settings::CountySettings::default().reservation_ttl_us();
+    repo::schedule_reservation_expiry(c, county, order.id, crate::jobs::EXPIRE_RESERVATION, now, default_ttl).await?;
     w.commit(&order).await?;
     Ok(order)
 }
@@ -307,16 +316,9 @@ pub(crate) async fn release(
     Ok(())
 }
 
-/// A six-digit code not used by another open order at the same station.
-async fn new_pickup_code(c: &mut Conn, county: CountyId, station: Option<StationId>) -> Result<String> {
-    for _ in 0..20 {
-        let code = PickupCode::from_random(rand::rng().random_range(0..1_000_000)).as_str().to_string();
-        match station {
-            Some(s) if repo::pickup_code_in_use(c, county, s, &code).await? => continue,
-            _ => return Ok(code),
-        }
-    }
-    Err(ServiceError::Conflict { kind: "pickup-codes-exhausted", field: "station_id".into() })
+/// A random six-digit pickup code (the order's insert checks no open order at the station uses it).
+fn new_pickup_code() -> String {
+    PickupCode::from_random(rand::rng().random_range(0..1_000_000)).as_str().to_string()
 }
 
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -344,7 +346,7 @@ pub async fn get_order(db: &Db, actor: &Actor, county: CountyId, id: OrderId) ->
     actor.authorize(county, Action::ReadNetwork)?;
     let mut c = db.reader().await?;
     let o = repo::get_order(&mut c, county, id).await?.ok_or(ServiceError::NotFound)?;
-    let s = standings(&mut c, actor, &o).await?;
+    let s = standings(actor, &o);
     if !may_see(&s) {
         return Err(ServiceError::NotFound);
     }
@@ -391,9 +393,8 @@ pub async fn list_orders(
         || roles.iter().any(|r| matches!(r, Role::Operator | Role::Auditor | Role::Driver | Role::Inspector));
     if staff {
         f.station = oq.station_id;
-    } else if let Some(agent) = person_as(actor, county, &[Role::Agent]) {
-        let me = persons::get_person(&mut c, county, agent).await?;
-        f.station = me.and_then(|p| p.station_id);
+    } else if person_as(actor, county, &[Role::Agent]).is_some() {
+        f.station = agent_station(actor, county);
     } else if let Some(me) = person_as(actor, county, &[Role::Supplier, Role::Buyer, Role::Farmer, Role::Coop]) {
         // Farmers and co-ops both buy (farm inputs) and sell (produce): they see both.
         f.party = Some(me);
@@ -401,7 +402,7 @@ pub async fn list_orders(
     let (items, total) = repo::list_orders(&mut c, county, &f, p).await?;
     let mut out = Vec::with_capacity(items.len());
     for o in items {
-        let s = standings(&mut c, actor, &o).await?;
+        let s = standings(actor, &o);
         out.push(redact(o, &s));
     }
     Ok(Page { items: out, total, limit: p.limit, offset: p.offset })

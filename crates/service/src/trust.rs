@@ -121,7 +121,7 @@ pub async fn rate(
     let mut w = crate::begin_write!(db, &county.to_string(), actor, idem);
     let c = &mut *w.tx;
     let o = uplink_store::orders::get_order(c, county, order).await?.ok_or(ServiceError::NotFound)?;
-    if !standings(c, actor, &o).await?.contains(&Standing::Buyer) {
+    if !standings(actor, &o).contains(&Standing::Buyer) {
         return Err(ServiceError::NotFound);
     }
     if !matches!(o.state, OrderState::Settled | OrderState::Accepted) {
@@ -151,7 +151,7 @@ pub async fn reply(db: &Db, actor: &Actor, county: CountyId, order: OrderId, inp
     let text = uplink_core::text::name(&input.reply, uplink_core::text::NOTE_MAX).map_err(|e| e.under("reply"))?;
     let mut tx = db.begin().await?;
     let o = uplink_store::orders::get_order(&mut tx, county, order).await?.ok_or(ServiceError::NotFound)?;
-    if !standings(&mut tx, actor, &o).await?.contains(&Standing::Seller) {
+    if !standings(actor, &o).contains(&Standing::Seller) {
         return Err(ServiceError::NotFound);
     }
     repo::get_rating(&mut tx, county, order).await?.ok_or(ServiceError::NotFound)?;

@@ -2,7 +2,7 @@
 //! right settings for each backend, and transactions.
 
 use crate::error::StoreError;
-use crate::writer::{Slot, Writer};
+use crate::writer::{Binder, Slot, Writer};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection};
 use std::fmt;
@@ -165,6 +165,20 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Runs the use case's last statement (`sql`, arguments bound by `bind`) and commits; on
+    /// SQLite both go to the writer in one round trip.
+    pub(crate) async fn commit_with_last(self, sql: &str, bind: Binder) -> Result<(), StoreError> {
+        match self.0 {
+            TxOn::Pool(mut t) => {
+                bind(sqlx::query(sql)).execute(&mut *t).await?;
+                Ok(t.commit().await?)
+            }
+            TxOn::Batched(s) => Ok(s.commit_with_last(sql, bind).await?),
+        }
+    }
+}
+
 impl Deref for Tx {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
@@ -244,6 +258,23 @@ impl Db {
             Writes::Pool(p) => TxOn::Pool(p.begin().await?),
             Writes::Batched(w) => TxOn::Batched(w.begin().await?),
         }))
+    }
+
+    /// A transaction whose first statement is `sql` (arguments bound by `bind`); returns whether
+    /// that statement gave a row. On SQLite it goes to the writer in one round trip with the
+    /// savepoint that opens the use case.
+    pub(crate) async fn begin_with_first(&self, sql: &str, bind: Binder) -> Result<(Tx, bool), StoreError> {
+        match &self.write {
+            Writes::Pool(p) => {
+                let mut t = p.begin().await?;
+                let row = bind(sqlx::query(sql)).fetch_optional(&mut *t).await?;
+                Ok((Tx(TxOn::Pool(t)), row.is_some()))
+            }
+            Writes::Batched(w) => {
+                let (slot, row) = w.begin_with_first(sql, bind).await?;
+                Ok((Tx(TxOn::Batched(slot)), row))
+            }
+        }
     }
 
     /// A pooled connection for reads.

@@ -426,6 +426,10 @@ struct Move {
 
 async fn apply(c: &mut AnyConnection, county: CountyId, mut moves: [Move; 2], amount: Fen) -> Result<(), LedgerError> {
     moves.sort_by_key(|m| m.key.to_string());
+    if moves.iter().all(|m| guard(m).is_none()) {
+        // Neither side can be refused: both accounts in one statement.
+        return upsert_both(c, county, &moves).await;
+    }
     for (i, m) in moves.iter().enumerate() {
         if !update(c, county, m, amount).await? {
             // The first side may already be applied: take it back, so that a caller who goes on
@@ -452,19 +456,57 @@ async fn undo(c: &mut AnyConnection, county: CountyId, done: &[Move], amount: Fe
     Ok(())
 }
 
+/// The floor guard of a side that takes money out (`available - amount >= floor`, as
+/// Totals::available computes it for each normal side); `None` for a side that cannot be refused.
+fn guard(m: &Move) -> Option<&'static str> {
+    let reduces = uplink_core::ledger::reduces(m.key.normal(), m.debit);
+    match (m.checked && reduces, m.key.normal()) {
+        (false, _) => None,
+        (true, Normal::Credit) => Some("credits_posted - debits_posted - debits_pending - $5 >= floor_fen"),
+        (true, Normal::Debit) => Some("debits_posted - credits_posted - credits_pending - $5 >= floor_fen"),
+    }
+}
+
+/// Applies two sides that cannot be refused in one statement, making either account on first
+/// use. The rows go in the order given (sorted by account), as the one-by-one updates lock them.
+async fn upsert_both(c: &mut AnyConnection, county: CountyId, moves: &[Move; 2]) -> Result<(), LedgerError> {
+    let mut q = sqlx::query(
+        "INSERT INTO ledger_accounts (county_id, account_id, debits_posted, debits_pending, credits_posted, \
+         credits_pending, kind, owner_id, normal, floor_fen, created_us) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,0,$18), ($1,$10,$11,$12,$13,$14,$15,$16,$17,0,$18) \
+         ON CONFLICT (county_id, account_id) DO UPDATE \
+         SET debits_posted = ledger_accounts.debits_posted + excluded.debits_posted, \
+         debits_pending = ledger_accounts.debits_pending + excluded.debits_pending, \
+         credits_posted = ledger_accounts.credits_posted + excluded.credits_posted, \
+         credits_pending = ledger_accounts.credits_pending + excluded.credits_pending",
+    )
+    .bind(county.to_string());
+    for m in moves {
+        let (debits, credits) = if m.debit { ((m.posted, m.pending), (0, 0)) } else { ((0, 0), (m.posted, m.pending)) };
+        q = q
+            .bind(m.key.to_string())
+            .bind(debits.0)
+            .bind(debits.1)
+            .bind(credits.0)
+            .bind(credits.1)
+            .bind(m.key.kind().as_str())
+            .bind(m.key.owner().map(|o| o.to_string()))
+            .bind(m.key.normal().as_str());
+    }
+    let r = q.bind(crate::now_us()).execute(&mut *c).await.map_err(StoreError::classify)?;
+    if r.rows_affected() != 2 {
+        return Err(StoreError::Corrupt(format!("a transfer touched {} accounts, not 2", r.rows_affected())).into());
+    }
+    Ok(())
+}
+
 /// Applies one side; false when the floor guard refused it. A side that takes money out runs a
 /// guarded UPDATE (an account not made yet holds nothing, so it is refused); any other side
 /// makes the account on first use in the same statement.
 async fn update(c: &mut AnyConnection, county: CountyId, m: &Move, amount: Fen) -> Result<bool, LedgerError> {
     let (posted_col, pending_col) =
         if m.debit { ("debits_posted", "debits_pending") } else { ("credits_posted", "credits_pending") };
-    let reduces = uplink_core::ledger::reduces(m.key.normal(), m.debit);
-    // `available - amount >= floor`, as Totals::available computes it for each normal side.
-    let guard = match (m.checked && reduces, m.key.normal()) {
-        (false, _) => None,
-        (true, Normal::Credit) => Some("credits_posted - debits_posted - debits_pending - $5 >= floor_fen"),
-        (true, Normal::Debit) => Some("debits_posted - credits_posted - credits_pending - $5 >= floor_fen"),
-    };
+    let guard = guard(m);
     let sql = match guard {
         Some(guard) => format!(
             "UPDATE ledger_accounts SET {posted_col} = {posted_col} + $3, {pending_col} = {pending_col} + $4 \

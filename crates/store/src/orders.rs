@@ -61,33 +61,71 @@ fn order_from(r: &AnyRow, lines: Vec<OrderLine>) -> Result<Order, StoreError> {
 
 /// The order and who placed it (the user id, for "my orders" of an agent).
 pub async fn insert_order(c: &mut AnyConnection, o: &Order, placed_by: UserId) -> Result<(), StoreError> {
-    sqlx::query(
+    insert_order_row(c, o, placed_by, "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$18)")
+        .await?;
+    insert_lines(c, o).await
+}
+
+/// Inserts the order unless another open order at its station already uses its pickup code
+/// (codes are unique per station while open): false then, and nothing is written. The check and
+/// the insert are one statement.
+pub async fn insert_order_with_free_code(
+    c: &mut AnyConnection,
+    o: &Order,
+    placed_by: UserId,
+) -> Result<bool, StoreError> {
+    let inserted = insert_order_row(
+        c,
+        o,
+        placed_by,
+        "SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$18 WHERE NOT EXISTS \
+         (SELECT 1 FROM orders WHERE county_id = $1 AND station_id = $10 AND pickup_code = $13 \
+         AND state NOT IN ('settled', 'cancelled', 'returned'))",
+    )
+    .await?;
+    if inserted {
+        insert_lines(c, o).await?;
+    }
+    Ok(inserted)
+}
+
+async fn insert_order_row(
+    c: &mut AnyConnection,
+    o: &Order,
+    placed_by: UserId,
+    values: &str,
+) -> Result<bool, StoreError> {
+    let sql = format!(
         "INSERT INTO orders (county_id, order_id, order_no, direction, state, buyer_id, seller_id, agent_id, \
          placed_by_user, station_id, drop_point_id, address, pickup_code, total_fen, weight_g, payment_method, \
-         payment_reference, placed_us, updated_us) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$18)",
-    )
-    .bind(o.county_id.to_string())
-    .bind(o.id.to_string())
-    .bind(&o.order_no)
-    .bind(o.direction.as_str())
-    .bind(o.state.as_str())
-    .bind(o.buyer_id.to_string())
-    .bind(o.seller_id.to_string())
-    .bind(o.agent_id.map(|x| x.to_string()))
-    .bind(placed_by.to_string())
-    .bind(o.station_id.map(|x| x.to_string()))
-    .bind(o.drop_point_id.map(|x| x.to_string()))
-    .bind(o.address.as_deref())
-    .bind(o.pickup_code.as_deref().unwrap_or(""))
-    .bind(o.total_fen)
-    .bind(o.weight_g)
-    .bind(o.payment_method.as_deref())
-    .bind(&o.payment_reference)
-    .bind(o.placed_us)
-    .execute(&mut *c)
-    .await
-    .map_err(StoreError::classify)?;
+         payment_reference, placed_us, updated_us) {values}"
+    );
+    let r = sqlx::query(&sql)
+        .bind(o.county_id.to_string())
+        .bind(o.id.to_string())
+        .bind(&o.order_no)
+        .bind(o.direction.as_str())
+        .bind(o.state.as_str())
+        .bind(o.buyer_id.to_string())
+        .bind(o.seller_id.to_string())
+        .bind(o.agent_id.map(|x| x.to_string()))
+        .bind(placed_by.to_string())
+        .bind(o.station_id.map(|x| x.to_string()))
+        .bind(o.drop_point_id.map(|x| x.to_string()))
+        .bind(o.address.as_deref())
+        .bind(o.pickup_code.as_deref().unwrap_or(""))
+        .bind(o.total_fen)
+        .bind(o.weight_g)
+        .bind(o.payment_method.as_deref())
+        .bind(&o.payment_reference)
+        .bind(o.placed_us)
+        .execute(&mut *c)
+        .await
+        .map_err(StoreError::classify)?;
+    Ok(r.rows_affected() == 1)
+}
+
+async fn insert_lines(c: &mut AnyConnection, o: &Order) -> Result<(), StoreError> {
     for l in &o.lines {
         sqlx::query(
             "INSERT INTO order_lines (county_id, order_id, line_no, listing_id, product_id, product_name, grade, units, \
@@ -149,25 +187,6 @@ pub async fn find_by_pickup_code(
     .fetch_optional(c)
     .await?;
     id.map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("order id {s}")))).transpose()
-}
-
-/// Whether an open order at `station` already uses `code` (codes are unique per station while open).
-pub async fn pickup_code_in_use(
-    c: &mut AnyConnection,
-    county: CountyId,
-    station: StationId,
-    code: &str,
-) -> Result<bool, StoreError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM orders WHERE county_id = $1 AND station_id = $2 AND pickup_code = $3 \
-         AND state NOT IN ('settled', 'cancelled', 'returned')",
-    )
-    .bind(county.to_string())
-    .bind(station.to_string())
-    .bind(code)
-    .fetch_one(c)
-    .await?;
-    Ok(n > 0)
 }
 
 /// Who may see which orders in a list.
@@ -472,6 +491,33 @@ pub struct Task {
     pub kind: String,
     pub order_id: OrderId,
     pub due_us: i64,
+}
+
+/// Schedules the release of an unpaid order's stock, due the county's reservation time after
+/// `from_us` (`default_ttl_us` for a county without settings): the setting is read inside the
+/// insert, so this is one statement. One task of a kind per order (a repeat is ignored).
+pub async fn schedule_reservation_expiry(
+    c: &mut AnyConnection,
+    county: CountyId,
+    order: OrderId,
+    kind: &str,
+    from_us: i64,
+    default_ttl_us: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO scheduled_tasks (county_id, task_id, kind, order_id, due_us) VALUES ($1,$2,$3,$4, \
+         $5 + COALESCE((SELECT reservation_ttl_us FROM county_settings WHERE county_id = $1), $6)) \
+         ON CONFLICT (county_id, order_id, kind) DO NOTHING",
+    )
+    .bind(county.to_string())
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(kind)
+    .bind(order.to_string())
+    .bind(from_us)
+    .bind(default_ttl_us)
+    .execute(c)
+    .await?;
+    Ok(())
 }
 
 /// Schedules `kind` for an order; one task of a kind per order (a repeat is ignored).

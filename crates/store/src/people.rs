@@ -192,19 +192,23 @@ pub async fn set_locale(c: &mut AnyConnection, id: UserId, locale: Option<&str>)
 }
 
 pub async fn memberships(c: &mut AnyConnection, user: UserId) -> Result<Vec<Membership>, StoreError> {
-    let rows = sqlx::query("SELECT county_id, person_id, role FROM people WHERE user_id = $1 ORDER BY county_id, role")
-        .bind(user.to_string())
-        .fetch_all(c)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Membership {
-                county_id: row::id(r, "county_id")?,
-                person_id: row::id(r, "person_id")?,
-                role: row::choice(r, "role", Role::parse)?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(
+        "SELECT county_id, person_id, role, station_id FROM people WHERE user_id = $1 ORDER BY county_id, role",
+    )
+    .bind(user.to_string())
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(membership_from).collect()
+}
+
+/// A membership from a row of `people` (columns `county_id`, `person_id`, `role`, `station_id`).
+pub(crate) fn membership_from(r: &AnyRow) -> Result<Membership, StoreError> {
+    Ok(Membership {
+        county_id: row::id(r, "county_id")?,
+        person_id: row::id(r, "person_id")?,
+        role: row::choice(r, "role", Role::parse)?,
+        station_id: row::opt_id(r, "station_id")?,
+    })
 }
 
 pub async fn user_view(c: &mut AnyConnection, id: UserId) -> Result<Option<UserView>, StoreError> {

@@ -6,15 +6,7 @@ use crate::error::StoreError;
 use crate::row;
 use sqlx::AnyConnection;
 use uplink_core::UserId;
-
-#[derive(Debug, Clone)]
-pub struct SessionRecord {
-    pub user_id: UserId,
-    pub kind: String,
-    pub csrf_token: String,
-    pub expires_us: i64,
-    pub revoked: bool,
-}
+use uplink_core::records::UserView;
 
 pub async fn insert(
     c: &mut AnyConnection,
@@ -38,18 +30,48 @@ pub async fn insert(
     Ok(())
 }
 
-pub async fn find(c: &mut AnyConnection, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-    let r = sqlx::query("SELECT user_id, kind, csrf_token, expires_us, revoked_us FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(c)
-        .await?;
-    let Some(r) = r else { return Ok(None) };
-    Ok(Some(SessionRecord {
-        user_id: row::id(&r, "user_id")?,
-        kind: row::text(&r, "kind")?,
-        csrf_token: row::text(&r, "csrf_token")?,
-        expires_us: row::int(&r, "expires_us")?,
-        revoked: row::opt_int(&r, "revoked_us")?.is_some(),
+/// A live session or token, with its user and every role the user holds.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub kind: String,
+    pub csrf_token: String,
+    pub user: UserView,
+}
+
+/// The session of `token_hash` when it is neither revoked nor expired at `now_us`, with its user
+/// and their memberships, in one query (a row per membership, one with no membership columns
+/// for a user without a role). Nothing is cached: a revocation or a changed role counts from the
+/// next request on.
+pub async fn live(c: &mut AnyConnection, token_hash: &str, now_us: i64) -> Result<Option<LiveSession>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT s.kind, s.csrf_token, u.user_id, u.username, u.display_name, u.is_admin, u.locale, \
+         p.county_id, p.person_id, p.role, p.station_id \
+         FROM sessions s JOIN users u ON u.user_id = s.user_id LEFT JOIN people p ON p.user_id = s.user_id \
+         WHERE s.token_hash = $1 AND s.revoked_us IS NULL AND s.expires_us > $2 \
+         ORDER BY p.county_id, p.role",
+    )
+    .bind(token_hash)
+    .bind(now_us)
+    .fetch_all(c)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let mut memberships = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if row::opt_text(r, "county_id")?.is_some() {
+            memberships.push(crate::people::membership_from(r)?);
+        }
+    }
+    Ok(Some(LiveSession {
+        kind: row::text(first, "kind")?,
+        csrf_token: row::text(first, "csrf_token")?,
+        user: UserView {
+            id: row::id(first, "user_id")?,
+            username: row::text(first, "username")?,
+            display_name: row::text(first, "display_name")?,
+            is_admin: row::flag(first, "is_admin")?,
+            locale: row::opt_text(first, "locale")?,
+            memberships,
+        },
     }))
 }
 

@@ -32,7 +32,12 @@ fn as_person(p: &Person) -> Actor {
         display_name: p.name.clone(),
         is_admin: false,
         locale: None,
-        memberships: vec![Membership { county_id: p.county_id, person_id: p.id, role: p.role }],
+        memberships: vec![Membership {
+            county_id: p.county_id,
+            person_id: p.id,
+            role: p.role,
+            station_id: p.station_id,
+        }],
     }
 }
 
