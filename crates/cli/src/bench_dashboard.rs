@@ -63,9 +63,12 @@ pub async fn run(a: DashboardArgs) -> anyhow::Result<()> {
         let counties = uplink_store::network::list_counties(&mut c).await?;
         counties.first().map(|c| c.id).context("no county in the database")?
     };
-    let lines = {
+    let (lines, bytes) = {
         let mut c = db.reader().await?;
-        uplink_store::history::count_lines(&mut c, county).await?
+        (
+            uplink_store::history::count_lines(&mut c, county).await?,
+            uplink_store::history::database_bytes(&mut c).await?,
+        )
     };
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -87,7 +90,10 @@ pub async fn run(a: DashboardArgs) -> anyhow::Result<()> {
         ("page", format!("{base}/c/{county}/dashboard?{query}")),
         ("json", format!("{base}/api/v1/counties/{county}/dashboard?{query}")),
     ];
-    println!("dashboard of county {county}: {lines} order lines, {from} … {to} by month, on {url}");
+    println!(
+        "dashboard of county {county}: {lines} order lines, {from} … {to} by month, on {url} ({:.1} GB)",
+        bytes as f64 / 1e9
+    );
     println!("{:<6} {:>8} {:>10} {:>10} {:>10} {:>10}", "what", "requests", "median ms", "p95 ms", "max ms", "bytes");
     for (what, target) in &targets {
         let mut times = Vec::with_capacity(a.requests);
@@ -151,8 +157,8 @@ async fn generate(db: &uplink_store::Db, a: &DashboardArgs, now: i64) -> anyhow:
         .map_err(|e| anyhow::anyhow!("rebuilding the dashboard failed: {e}"))?;
     let rebuilt = t.elapsed();
     eprintln!(
-        "generated: county of {} villages in {:.1} s; {} orders, {} lines, {} transfers, {} lots, {} claims in {:.1} s; \
-         {aggregates} aggregate rows in {:.1} s",
+        "generated: county of {} villages in {:.1} s; {} orders, {} lines, {} transfers, {} lots, {} claims in {:.1} s \
+         ({:.0} lines/s); {aggregates} aggregate rows in {:.1} s",
         s.villages,
         seeded.as_secs_f64(),
         w.orders,
@@ -161,6 +167,7 @@ async fn generate(db: &uplink_store::Db, a: &DashboardArgs, now: i64) -> anyhow:
         w.lots,
         w.claims,
         written.as_secs_f64(),
+        w.lines as f64 / written.as_secs_f64().max(1e-9),
         rebuilt.as_secs_f64()
     );
     Ok(())

@@ -9,6 +9,10 @@
 
 mod order;
 mod order_lot;
+mod plan;
+mod window;
+mod window_order;
+mod writer;
 
 use crate::error::{Result, ServiceError};
 use std::collections::{BTreeMap, HashMap};
@@ -34,10 +38,13 @@ pub struct HistoryWritten {
     pub lots: u64,
     pub claims: u64,
     pub incidents: u64,
+    /// Pre-order windows, and the orders placed in them (counted in `orders` too).
+    pub windows: u64,
+    pub window_orders: u64,
+    /// Dispatch plans, one per day with goods waiting for the truck.
+    pub plans: u64,
 }
 
-/// Days written per transaction: large enough to amortise the commit, small enough to show progress.
-const DAYS_PER_TRANSACTION: i64 = 7;
 
 /// A person of the county, as the records name them.
 #[derive(Debug, Clone)]
@@ -57,19 +64,28 @@ struct Item {
     price_fen: i64,
     unit_grams: i64,
     tolerance_bps: i64,
+    unit_cm3: i64,
+    cold: bool,
+    shelf_life_days: i64,
+    requires_certificate: bool,
 }
 
 /// Everything a day's orders are written against, and the money waiting to move weekly.
 struct World {
     county: CountyId,
+    seed: u64,
     county_code: String,
     zone: String,
     settings: CountySettings,
     people: Vec<Who>,
+    /// Each person's village (index), if they live in one.
+    people_village: Vec<Option<usize>>,
     /// (id, code) of each generated station, its agent and its village (indices).
     stations: Vec<(String, String)>,
     station_agents: Vec<Option<usize>>,
     station_villages: Vec<usize>,
+    /// The station a village's sellers' pickups are collected at (the least id, as dispatch reads it).
+    village_station: HashMap<usize, String>,
     villages: Vec<String>,
     drop_points: Vec<(String, String)>,
     hub_code: String,
@@ -89,6 +105,8 @@ struct World {
     payable: Vec<(i64, usize, i64)>,
     end_us: i64,
     written: HistoryWritten,
+    dispatch: plan::Dispatch,
+    windows: window::Produce,
 }
 
 fn missing(what: &str) -> ServiceError {
@@ -117,24 +135,25 @@ pub async fn seed_history(
     let days = history.days();
     let total = (days.end - days.start) as u64;
     let mut batch = Batch::default();
-    let mut tx = db.begin().await?;
+    let mut writer = writer::Writer::start(db, county);
     for (i, day) in days.clone().enumerate() {
+        plan::plan(&mut world, &mut batch, day)?;
+        if (day - days.start) % 7 == 0 {
+            window::week(&mut world, &mut batch, &history, g, day)?;
+        }
         for o in history.day(day).orders {
             order::write(&mut world, &mut batch, &o)?;
         }
         if (day - days.start) % 7 == 6 {
             settle_up(&mut world, &mut batch, day);
         }
-        if (i as i64 + 1) % DAYS_PER_TRANSACTION == 0 || day + 1 == days.end {
-            world.written.transfers += batch.count("ledger_transfers") as u64;
-            bulk::write(&mut tx, county, &mut batch).await?;
-            tx.commit().await?;
-            tx = db.begin().await?;
-            progress(i as u64 + 1, total);
-        }
+        world.written.transfers += batch.count("ledger_transfers") as u64;
+        writer.day(std::mem::take(&mut batch)).await?;
+        progress(i as u64 + 1, total);
     }
-    tx.commit().await?;
+    writer.finish().await?;
     world.written.days = total as i64;
+    world.written.plans = world.dispatch.plans;
     Ok(world.written)
 }
 
@@ -253,6 +272,10 @@ async fn load(db: &Db, county: CountyId, g: &uplink_sim::County, end_us: i64) ->
             price_fen: price,
             unit_grams: l.product.unit_grams.0,
             tolerance_bps: l.product.tolerance_bps,
+            unit_cm3: l.product.unit_cm3,
+            cold: l.product.storage_class != uplink_core::catalog::StorageClass::Ambient,
+            shelf_life_days: l.product.shelf_life_days,
+            requires_certificate: l.product.requires_certificate,
         };
         let harvest_day = l.harvest_date.as_deref().and_then(|d| uplink_core::time::parse_date(d).ok()).map(|d| {
             let (y, _, _) = uplink_core::time::civil_from_days(d);
@@ -278,17 +301,38 @@ async fn load(db: &Db, county: CountyId, g: &uplink_sim::County, end_us: i64) ->
             }
         }
     }
+    let mut village_station: HashMap<usize, String> = HashMap::new();
+    for (s, st) in g.stations.iter().enumerate() {
+        let id = &stations[s].0;
+        let e = village_station.entry(st.village).or_insert_with(|| id.clone());
+        if id < e {
+            *e = id.clone();
+        }
+    }
+    let dispatch = plan::Dispatch {
+        depots: uplink_store::dispatch::depots(&mut c, county).await?,
+        stations: uplink_store::dispatch::stations(&mut c, county).await?,
+        vehicles: uplink_store::dispatch::list_vehicles(&mut c, county).await?,
+        matrix: uplink_store::dispatch::road_matrix(&mut c, county).await?,
+        versions: uplink_store::dispatch::plan_versions(&mut c, county).await?,
+        waiting: Vec::new(),
+        plans: 0,
+    };
+    let windows = window::Produce::new(g, &items, &offers, &stations);
     let world = World {
         county,
+        seed: g.seed,
         county_code: rec.code.clone(),
         zone: rec.time_zone.clone(),
         settings,
         people,
+        people_village: g.people.iter().map(|p| p.village).collect(),
         stations,
         station_agents: (0..g.stations.len())
             .map(|s| g.people.iter().position(|p| p.role == Role::Agent && p.station == Some(s)))
             .collect(),
         station_villages: g.stations.iter().map(|s| s.village).collect(),
+        village_station,
         villages,
         drop_points,
         hub_code: g.hubs.first().map(|h| h.code.to_string()).ok_or_else(|| missing("hub"))?,
@@ -304,6 +348,8 @@ async fn load(db: &Db, county: CountyId, g: &uplink_sim::County, end_us: i64) ->
         payable: Vec::new(),
         end_us,
         written: HistoryWritten::default(),
+        dispatch,
+        windows,
     };
     Ok((world, offers))
 }

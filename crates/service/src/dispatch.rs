@@ -10,7 +10,9 @@ mod stops;
 mod visits;
 
 pub use day::{DayInputs, PlanInputs};
+pub(crate) use day::{day_inputs, day_start_us};
 pub use fleet::{VehicleInput, create_vehicle, get_vehicle, list_vehicles, seed_fleet, update_vehicle};
+pub(crate) use plans::report_json;
 pub use plans::{
     MatrixImported, PlanInput, PlanOut, PlanSummary, PlanVersions, SheetOut, delete_road_matrix, get_plan,
     import_road_matrix, list_plans, plan_day, plan_day_as_system, recheck, route_sheet, sheets_for,

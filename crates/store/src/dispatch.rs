@@ -389,6 +389,21 @@ pub async fn next_plan_version(c: &mut AnyConnection, county: CountyId, date: &s
     Ok(v.unwrap_or(0) + 1)
 }
 
+/// The latest plan version of each date the county has plans for.
+pub async fn plan_versions(
+    c: &mut AnyConnection,
+    county: CountyId,
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT plan_date, CAST(MAX(version) AS BIGINT) AS version FROM dispatch_plans WHERE county_id = $1 \
+         GROUP BY plan_date",
+    )
+    .bind(county.to_string())
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(|r| Ok((row::text(r, "plan_date")?, row::int(r, "version")?))).collect()
+}
+
 pub async fn insert_plan(c: &mut AnyConnection, p: &PlanRow) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO dispatch_plans (county_id, plan_id, plan_date, version, created_by, created_us, time_limit_s, \

@@ -125,6 +125,7 @@ table!(
         "accepted_us",
         "return_until_us",
         "updated_us",
+        "window_id",
     ]
 );
 table!(
@@ -173,6 +174,11 @@ table!(
         "state",
         "made_us",
         "updated_us",
+        "window_id",
+        "grade_reason",
+        "certificate_no",
+        "farmer_price_fen",
+        "payout_fen",
     ]
 );
 table!(
@@ -239,6 +245,105 @@ table!(
     ]
 );
 table!(CLAIM_LINES, "claim_lines", ["county_id", "claim_id", "order_id", "line_no", "units"]);
+table!(
+    WINDOWS,
+    "windows",
+    [
+        "county_id",
+        "window_id",
+        "title",
+        "product_id",
+        "seller_id",
+        "state",
+        "opens_us",
+        "closes_us",
+        "harvest_date",
+        "delivery_date",
+        "minimum_kg",
+        "min_lot_kg",
+        "created_by_user",
+        "created_us",
+        "updated_us",
+    ]
+);
+table!(
+    WINDOW_OFFERS,
+    "window_offers",
+    [
+        "county_id",
+        "window_id",
+        "grade",
+        "position",
+        "buyer_price_fen",
+        "farmer_price_fen",
+        "transport_fen",
+        "packing_fen",
+        "station_commission_fen",
+        "platform_fen",
+    ]
+);
+table!(WINDOW_DROP_POINTS, "window_drop_points", ["county_id", "window_id", "drop_point_id"]);
+table!(
+    WINDOW_SUPPLY,
+    "window_supply",
+    [
+        "county_id",
+        "supply_id",
+        "window_id",
+        "farmer_id",
+        "station_id",
+        "grade",
+        "kg",
+        "ready_date",
+        "allocated_kg",
+        "created_us"
+    ]
+);
+table!(
+    WINDOW_FILLS,
+    "window_fills",
+    ["county_id", "order_id", "lot_id", "weight_g", "charged_fen", "refund_fen", "at_us"]
+);
+table!(
+    PLANS,
+    "dispatch_plans",
+    [
+        "county_id",
+        "plan_id",
+        "plan_date",
+        "version",
+        "created_by",
+        "created_us",
+        "time_limit_s",
+        "road_source",
+        "vehicles_used",
+        "jobs_routed",
+        "jobs_unplanned",
+        "distance_m",
+        "cost_fen",
+        "distance_saving_bp",
+        "cost_saving_bp",
+        "report",
+    ]
+);
+table!(
+    PLAN_FIGURES,
+    "dashboard_plans",
+    [
+        "county_id",
+        "plan_id",
+        "plan_date",
+        "cost_down_fen",
+        "carried_down_g",
+        "cost_up_fen",
+        "carried_up_g",
+        "distance_m",
+        "load_down_permille_sum",
+        "load_up_permille_sum",
+        "routes",
+        "saving_fen",
+    ]
+);
 
 /// Rows to write together, in the order the foreign keys need.
 #[derive(Debug, Default)]
@@ -344,94 +449,54 @@ impl Batch {
     pub fn claim_line(&mut self, values: Vec<Value>) {
         self.push(&CLAIM_LINES, values);
     }
+    pub fn window(&mut self, values: Vec<Value>) {
+        self.push(&WINDOWS, values);
+    }
+    pub fn window_offer(&mut self, values: Vec<Value>) {
+        self.push(&WINDOW_OFFERS, values);
+    }
+    pub fn window_drop_point(&mut self, values: Vec<Value>) {
+        self.push(&WINDOW_DROP_POINTS, values);
+    }
+    pub fn window_supply(&mut self, values: Vec<Value>) {
+        self.push(&WINDOW_SUPPLY, values);
+    }
+    pub fn window_fill(&mut self, values: Vec<Value>) {
+        self.push(&WINDOW_FILLS, values);
+    }
+    /// A dispatch plan (`store::dispatch::insert_plan`'s columns).
+    pub fn plan(&mut self, values: Vec<Value>) {
+        self.push(&PLANS, values);
+    }
+    /// The dashboard's figures of a plan (`store::dashboard::save_plan_figures`'s columns).
+    pub fn plan_figures(&mut self, values: Vec<Value>) {
+        self.push(&PLAN_FIGURES, values);
+    }
 }
 
 /// The tables in the order their rows are written (parents before children).
-const TABLES: [Table; 10] = [ORDERS, LINES, EVENTS, TASKS, TRANSFERS, LOTS, LOT_EVENTS, INCIDENTS, CLAIMS, CLAIM_LINES];
+const TABLES: [Table; 17] = [
+    WINDOWS,
+    WINDOW_OFFERS,
+    WINDOW_DROP_POINTS,
+    WINDOW_SUPPLY,
+    ORDERS,
+    LINES,
+    EVENTS,
+    TASKS,
+    TRANSFERS,
+    LOTS,
+    LOT_EVENTS,
+    INCIDENTS,
+    CLAIMS,
+    CLAIM_LINES,
+    WINDOW_FILLS,
+    PLANS,
+    PLAN_FIGURES,
+];
 
-/// Bound values per statement. sqlx finds each `$N` of a SQLite statement by its name among
-/// all of them, so binding costs grow with the square of this: 30 000 values made the writing
-/// 30 times slower than this size, which already gets most of the saving of multi-row INSERTs.
-const MAX_VALUES: usize = 1_200;
-/// Rows per statement at most.
-const MAX_ROWS: usize = 200;
-
-/// Writes the batch on the caller's connection (inside the caller's transaction) and empties it.
-pub async fn write(c: &mut AnyConnection, county: CountyId, batch: &mut Batch) -> Result<(), StoreError> {
-    let accounts = std::mem::take(&mut batch.accounts);
-    let mut values = Vec::with_capacity(accounts.len() * ACCOUNTS.columns.len());
-    for (key, (t, first)) in accounts {
-        values.extend([
-            Value::from(county.to_string()),
-            key.to_string().into(),
-            key.kind().as_str().into(),
-            key.owner().map(|o| o.to_string()).into(),
-            key.normal().as_str().into(),
-            0.into(),
-            t.debits_posted.into(),
-            t.credits_posted.into(),
-            t.debits_pending.into(),
-            t.credits_pending.into(),
-            first.into(),
-        ]);
-    }
-    insert(c, &ACCOUNTS, &values).await?;
-    for t in &TABLES {
-        if let Some(v) = batch.rows.remove(t.name) {
-            insert(c, t, &v).await?;
-        }
-    }
-    Ok(())
-}
-
-/// `INSERT INTO t (…) VALUES ($1,…),(…)…` for `rows` rows of `t`.
-fn statement(t: &Table, rows: usize) -> String {
-    let n = t.columns.len();
-    let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.name, t.columns.join(", "));
-    for r in 0..rows {
-        if r > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        for k in 0..n {
-            if k > 0 {
-                sql.push(',');
-            }
-            sql.push('$');
-            sql.push_str(&(r * n + k + 1).to_string());
-        }
-        sql.push(')');
-    }
-    sql.push_str(t.tail);
-    sql
-}
-
-async fn insert(c: &mut AnyConnection, t: &Table, values: &[Value]) -> Result<(), StoreError> {
-    let n = t.columns.len();
-    let per = (MAX_VALUES / n).min(MAX_ROWS);
-    let full = statement(t, per);
-    for chunk in values.chunks(per * n) {
-        let rows = chunk.len() / n;
-        let partial;
-        let sql = if rows == per {
-            &full
-        } else {
-            partial = statement(t, rows);
-            &partial
-        };
-        let mut q = sqlx::query(sql);
-        for v in chunk {
-            q = match v {
-                Value::Text(s) => q.bind(s.as_str()),
-                Value::Int(i) => q.bind(*i),
-                Value::NullText => q.bind(None::<String>),
-                Value::NullInt => q.bind(None::<i64>),
-            };
-        }
-        q.execute(&mut *c).await.map_err(StoreError::classify)?;
-    }
-    Ok(())
-}
+mod write;
+pub use write::{BulkLoad, finish, start, write, write_part};
 
 /// Ids of a county's records by the codes and phone numbers a generated county names them by.
 #[derive(Debug, Default)]
@@ -465,6 +530,17 @@ pub async fn directory(c: &mut AnyConnection, county: CountyId) -> Result<Direct
         }
     }
     Ok(d)
+}
+
+/// The whole database's size in bytes (SQLite: its file, without the write-ahead log), for a
+/// benchmark's report.
+pub async fn database_bytes(c: &mut AnyConnection) -> Result<i64, StoreError> {
+    let sql = if c.backend_name().eq_ignore_ascii_case("postgresql") {
+        "SELECT pg_database_size(current_database())"
+    } else {
+        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+    };
+    Ok(sqlx::query_scalar(sql).fetch_one(c).await?)
 }
 
 /// The county's order lines, for a benchmark's report.

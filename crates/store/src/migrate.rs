@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_dashboard"),
     migration!(11, "0011_weight_unit"),
     migration!(13, "0013_lot_photos"),
+    migration!(14, "0014_dashboard_at_scale"),
 ];
 
 pub async fn run(db: &Db) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@ mod orders;
 mod refresh;
 mod tables;
 
+pub(crate) use refresh::plan_figures;
 pub use refresh::{rebuild, refresh};
 pub use tables::{TableId, table};
 

@@ -1,12 +1,14 @@
 //! Keeping the dashboard's order aggregate equal to the raw orders: [`rebuild`] recomputes a
 //! county from scratch (the history generator calls it after its bulk inserts), [`refresh`]
 //! recomputes the days the triggers marked dirty (the scheduled work runs it every few seconds),
-//! and [`plan_figures`] takes what the dashboard needs from a stored dispatch plan once.
+//! and [`plan_figures`] takes what the dashboard needs from a dispatch plan: the plan use case
+//! (and the history writer) store it with the plan, and a read computes it in memory for a plan
+//! stored without it, never writing.
 
 use crate::error::{Result, ServiceError};
 use std::collections::BTreeMap;
+use uplink_core::CountyId;
 use uplink_core::time::{US_PER_DAY, utc_offset_min};
-use uplink_core::{CountyId, PlanId};
 use uplink_logistics::JobKind;
 use uplink_logistics::dispatch::DayPlan;
 use uplink_store::dashboard::{self as repo, Mark, PlanFigures, SLOT_US, WHOLE_COUNTY};
@@ -80,12 +82,16 @@ struct Report {
     plan: DayPlan,
 }
 
-/// What the dashboard takes from a plan's report: cost and weight by direction (the cost the
-/// plan allocated to deliveries and to pickups), distance, load factors and the backhaul saving.
-pub(super) fn plan_figures(report: &str) -> Result<PlanFigures> {
+/// What the dashboard takes from a stored plan's report (see [`plan_figures`]).
+fn report_figures(report: &str) -> Result<PlanFigures> {
     let r: Report = serde_json::from_str(report)
         .map_err(|e| ServiceError::Store(StoreError::Corrupt(format!("plan report unreadable: {e}"))))?;
-    let p = r.plan;
+    Ok(plan_figures(&r.plan))
+}
+
+/// What the dashboard takes from a plan: cost and weight by direction (the cost the plan
+/// allocated to deliveries and to pickups), distance, load factors and the backhaul saving.
+pub(crate) fn plan_figures(p: &DayPlan) -> PlanFigures {
     let mut kinds = std::collections::HashMap::new();
     for st in p.sheets.iter().flat_map(|s| &s.stops) {
         for h in st.drop.iter().chain(&st.collect) {
@@ -113,34 +119,20 @@ pub(super) fn plan_figures(report: &str) -> Result<PlanFigures> {
             Some(JobKind::Transfer) | None => {}
         }
     }
-    Ok(f)
+    f
 }
 
-/// The figures of the latest plan of each day in `from..=to`, taking and keeping them from the
-/// report where that was not done yet.
+/// The figures of the latest plan of each day in `from..=to`: those stored with the plan, or,
+/// for a plan stored without them, computed from its report here (a read never writes).
 pub(super) async fn plans(db: &Db, county: CountyId, from: &str, to: &str) -> Result<Vec<PlanFigures>> {
     let rows = {
         let mut c = db.reader().await?;
         repo::latest_plans(&mut c, county, from, to).await?
     };
-    let mut out = Vec::with_capacity(rows.len());
-    let mut new: Vec<(PlanId, String, PlanFigures)> = Vec::new();
-    for (id, date, f) in rows {
-        match f {
-            Ok(f) => out.push(f),
-            Err(report) => {
-                let f = plan_figures(&report)?;
-                out.push(f);
-                new.push((id, date, f));
-            }
-        }
-    }
-    if !new.is_empty() {
-        let mut tx = db.begin().await?;
-        for (id, date, f) in &new {
-            repo::save_plan_figures(&mut tx, county, *id, date, f).await?;
-        }
-        tx.commit().await?;
-    }
-    Ok(out)
+    rows.into_iter()
+        .map(|(_, _, f)| match f {
+            Ok(f) => Ok(f),
+            Err(report) => report_figures(&report),
+        })
+        .collect()
 }

@@ -17,7 +17,7 @@ const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 /// `n` as `len` characters of the order-code alphabet, scrambled so neighbours do not look alike
 /// (a bijection on 32^len, so different numbers never share a code).
-fn code(n: u64, len: u32) -> String {
+pub(super) fn code(n: u64, len: u32) -> String {
     let space = 32u64.pow(len);
     let mut x = (n % space).wrapping_mul(0x9E37_79B1) % space;
     (0..len)
@@ -29,25 +29,25 @@ fn code(n: u64, len: u32) -> String {
         .collect()
 }
 
-fn uuid(s: &str) -> uuid::Uuid {
+pub(super) fn uuid(s: &str) -> uuid::Uuid {
     s.parse().unwrap_or_default()
 }
 
 /// One order's records, as they build up.
-struct Life<'a> {
-    w: &'a mut World,
-    batch: &'a mut Batch,
-    order: String,
-    state: OrderState,
-    seq: i64,
+pub(super) struct Life<'a> {
+    pub(super) w: &'a mut World,
+    pub(super) batch: &'a mut Batch,
+    pub(super) order: String,
+    pub(super) state: OrderState,
+    pub(super) seq: i64,
     /// The settlement's posted parts ("seller", "fee") with the account credited, for a return.
-    parts: Vec<(&'static str, AccountKey, i64)>,
+    pub(super) parts: Vec<(&'static str, AccountKey, i64)>,
     /// The pending commission: its transfer id, the agent's account and the amount.
-    commission: Option<(String, AccountKey, i64)>,
+    pub(super) commission: Option<(String, AccountKey, i64)>,
 }
 
 impl Life<'_> {
-    fn event(&mut self, e: OrderEvent, actor: Option<String>, note: Option<&str>, at: i64) {
+    pub(super) fn event(&mut self, e: OrderEvent, actor: Option<String>, note: Option<&str>, at: i64) {
         let to = self.state.apply(e).expect("the generated life follows the order's table of moves");
         self.seq += 1;
         self.batch.event(vec![
@@ -64,7 +64,15 @@ impl Life<'_> {
         self.state = to;
     }
 
-    fn post(&mut self, debit: AccountKey, credit: AccountKey, fen: i64, code: TransferCode, idem: &str, at: i64) {
+    pub(super) fn post(
+        &mut self,
+        debit: AccountKey,
+        credit: AccountKey,
+        fen: i64,
+        code: TransferCode,
+        idem: &str,
+        at: i64,
+    ) {
         let (county, order) = (self.w.county, self.order.clone());
         self.batch.transfer(
             county,
@@ -82,7 +90,7 @@ impl Life<'_> {
         );
     }
 
-    fn task(&mut self, kind: &str, due: i64, done: Option<i64>) {
+    pub(super) fn task(&mut self, kind: &str, due: i64, done: Option<i64>) {
         let done = done.filter(|d| *d < self.w.end_us);
         self.batch.task(vec![
             self.w.county.to_string().into(),
@@ -94,6 +102,36 @@ impl Life<'_> {
             done.map(|_| "done".to_string()).into(),
         ]);
     }
+}
+
+/// A city buyer pays `total` from their wallet at `at`, topping it up by bank first when it holds
+/// too little.
+pub(super) fn spend(w: &mut World, batch: &mut Batch, buyer: usize, total: i64, at: i64) {
+    let left = w.spendable.entry(buyer).or_default();
+    if *left < total {
+        let topup = ((total - *left).max(TOPUP_FEN) + 9_999) / 10_000 * 10_000;
+        *left += topup;
+        w.topups += 1;
+        let (k, reference) = (w.topups, format!("HIST{}", code(w.topups, 8)));
+        let person = &w.people[buyer].person;
+        let idem = format!("history-topup:{person}:{k}");
+        let wallet = AccountKey::Wallet(PersonId(uuid(person)));
+        batch.transfer(
+            w.county,
+            &id_at(at - 1),
+            AccountKey::CountyBank,
+            wallet,
+            topup,
+            TransferState::Posted,
+            TransferCode::Topup,
+            None,
+            None,
+            &reference,
+            &idem,
+            at - 1,
+        );
+    }
+    *w.spendable.entry(buyer).or_default() -= total;
 }
 
 /// Writes `o`'s records into the batch.
@@ -144,29 +182,7 @@ pub(super) fn write(w: &mut World, batch: &mut Batch, o: &HistoryOrder) -> Resul
             }
             Step::Pay => {
                 if !down {
-                    let left = life.w.spendable.entry(o.buyer).or_default();
-                    if *left < total {
-                        let topup = ((total - *left).max(TOPUP_FEN) + 9_999) / 10_000 * 10_000;
-                        *left += topup;
-                        life.w.topups += 1;
-                        let (k, reference) = (life.w.topups, format!("HIST{}", code(life.w.topups, 8)));
-                        let idem = format!("history-topup:{}:{k}", buyer.person);
-                        life.batch.transfer(
-                            county,
-                            &id_at(at - 1),
-                            AccountKey::CountyBank,
-                            buyer_wallet,
-                            topup,
-                            TransferState::Posted,
-                            TransferCode::Topup,
-                            None,
-                            None,
-                            &reference,
-                            &idem,
-                            at - 1,
-                        );
-                    }
-                    *life.w.spendable.entry(o.buyer).or_default() -= total;
+                    spend(life.w, life.batch, o.buyer, total, at);
                 } else if !returned {
                     life.w.cash.push((at, o.station, total));
                 }
@@ -274,11 +290,12 @@ pub(super) fn write(w: &mut World, batch: &mut Batch, o: &HistoryOrder) -> Resul
     let (drop_id, _) = o.drop_point.map(|d| life.w.drop_points[d].clone()).unzip();
     let method = paid.map(|_| if down { "cash".to_string() } else { "wallet".to_string() });
     let date = uplink_core::time::local_date(o.placed_us, &life.w.zone).replace('-', "");
+    let order_no = format!("{}{}-{}", if down { 'D' } else { 'U' }, &date[2..], code(n, 6));
     let state = life.state;
     life.batch.order(vec![
         county.to_string().into(),
         order.clone().into(),
-        format!("{}{}-{}", if down { 'D' } else { 'U' }, &date[2..], code(n, 6)).into(),
+        order_no.clone().into(),
         o.direction.as_str().into(),
         state.as_str().into(),
         buyer.person.clone().into(),
@@ -298,6 +315,7 @@ pub(super) fn write(w: &mut World, batch: &mut Batch, o: &HistoryOrder) -> Resul
         accepted.into(),
         return_until.into(),
         updated.into(),
+        Value::NullText,
     ]);
     for (i, (l, (units, line_total, grams))) in o.lines.iter().zip(lines).enumerate() {
         let it = &life.w.items[l.offer];
@@ -314,6 +332,30 @@ pub(super) fn write(w: &mut World, batch: &mut Batch, o: &HistoryOrder) -> Resul
             line_total.into(),
             grams.into(),
         ]);
+    }
+    // The days this order waited for the truck, confirmed or packed, for the dispatch plans.
+    let confirmed = o.steps.iter().find(|(s, _)| *s == Step::Confirm).map(|x| x.1);
+    if let Some(from) = confirmed {
+        let until = o.steps.iter().find(|(s, _)| *s == Step::Ship).map(|x| x.1).unwrap_or(i64::MAX);
+        let items: Vec<&super::Item> = o.lines.iter().map(|l| &life.w.items[l.offer]).collect();
+        let seller_village = life.w.people_village.get(o.seller).copied().flatten();
+        let day_order = uplink_store::dispatch::DayOrder {
+            id: oid,
+            order_no,
+            downlink: down,
+            station_id: down.then(|| StationId(uuid(&station_id))),
+            seller_station_id: if down {
+                None
+            } else {
+                seller_village.and_then(|v| life.w.village_station.get(&v)).map(|s| StationId(uuid(s)))
+            },
+            weight_g: weight,
+            volume_cm3: o.lines.iter().zip(&items).map(|(l, it)| l.units * it.unit_cm3).sum(),
+            cold: items.iter().any(|it| it.cold),
+            shelf_life_days: items.iter().map(|it| it.shelf_life_days).min().unwrap_or(0),
+            ready_us: paid.unwrap_or(o.placed_us),
+        };
+        super::plan::wait(life.w, day_order, from, until);
     }
     Ok(())
 }

@@ -17,18 +17,18 @@ const TARE_PER_10KG_G: i64 = 450;
 
 /// A lot on its way, and who holds it.
 pub(super) struct Lot {
-    id: String,
+    pub(super) id: String,
     /// What it weighs now.
-    weight_g: i64,
-    holder: (String, Option<String>, Role),
-    seq: i64,
-    tolerance_bps: i64,
-    loss_bps: [i64; 3],
-    leg: usize,
-    place: (String, String),
-    updated_us: i64,
+    pub(super) weight_g: i64,
+    pub(super) holder: (String, Option<String>, Role),
+    pub(super) seq: i64,
+    pub(super) tolerance_bps: i64,
+    pub(super) loss_bps: [i64; 3],
+    pub(super) leg: usize,
+    pub(super) place: (String, String),
+    pub(super) updated_us: i64,
     /// The lot's row, written by [`Lot::finish`] with where the lot is at the end.
-    row: Vec<Value>,
+    pub(super) row: Vec<Value>,
 }
 
 /// The farmer brings the order's produce (and a little more) to their station; the agent weighs
@@ -67,6 +67,12 @@ pub(super) fn intake(w: &mut World, batch: &mut Batch, o: &HistoryOrder, weight_
         "active".into(),
         at.into(),
         at.into(),
+        // A lot of an uplink order has no window, so no grade reason, certificate or payout.
+        Value::NullText,
+        Value::NullText,
+        Value::NullText,
+        Value::NullInt,
+        Value::NullInt,
     ];
     let mut lot = Lot {
         id,
@@ -88,7 +94,7 @@ pub(super) fn intake(w: &mut World, batch: &mut Batch, o: &HistoryOrder, weight_
 
 impl Lot {
     #[allow(clippy::too_many_arguments)]
-    fn event(
+    pub(super) fn event(
         &mut self,
         w: &World,
         batch: &mut Batch,

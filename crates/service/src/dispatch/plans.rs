@@ -213,12 +213,25 @@ async fn make_plan(
     Ok((row, out))
 }
 
-/// Stores `row` as the next version of its date, inside `tx`, and returns the plan as stored.
+/// The report stored with a plan: the plan and what it was made from, as JSON.
+pub(crate) fn report_json(plan: &DayPlan, inputs: &PlanInputs) -> Result<String> {
+    #[derive(Serialize)]
+    struct ReportRef<'a> {
+        plan: &'a DayPlan,
+        inputs: &'a PlanInputs,
+    }
+    serde_json::to_string(&ReportRef { plan, inputs }).map_err(|e| corrupt(format!("plan not serialisable: {e}")))
+}
+
+/// Stores `row` as the next version of its date, inside `tx`, with the dashboard's figures of it
+/// in the same transaction, and returns the plan as stored.
 async fn store_plan(c: &mut uplink_store::Conn, mut row: PlanRow, mut out: PlanOut) -> Result<PlanOut> {
     row.version = repo::next_plan_version(c, row.county_id, &row.date).await?;
+    row.report = report_json(&out.plan, &out.inputs)?;
     let rep = Report { plan: out.plan, inputs: out.inputs };
-    row.report = serde_json::to_string(&rep).map_err(|e| corrupt(format!("plan not serialisable: {e}")))?;
     repo::insert_plan(c, &row).await?;
+    let figures = crate::dashboard::plan_figures(&rep.plan);
+    uplink_store::dashboard::save_plan_figures(c, row.county_id, row.id, &row.date, &figures).await?;
     out.summary = summary(&row);
     out.plan = rep.plan;
     out.inputs = rep.inputs;

@@ -139,9 +139,13 @@ pub(crate) async fn busy_county(app: &TestApp) -> (String, Value) {
 async fn every_figure_equals_a_recomputation_from_the_raw_rows() {
     let app = spawn_app().await;
     let (_, plan) = busy_county(&app).await;
+    // The plan use case stored the dashboard's figures of the plan with it; a read writes nothing.
+    let kept = "SELECT COUNT(*) FROM dashboard_plans WHERE county_id = $1 AND $2 = $3";
+    assert_eq!(sql(&app, kept, 0, 0).await, 1, "the plan's figures stored with the plan");
     let auditor = app.token(&app.user_a("auditor")).await;
     let (from, to) = (today() - 1, today() + 1);
     let d = dashboard(&app, &auditor, &format!("from={}&to={}&by=week", date(from), date(to))).await;
+    assert_eq!(sql(&app, kept, 0, 0).await, 1, "a read adds no figures");
     let (start, end) = (start_us(from), start_us(to + 1));
 
     let (up_n, up_fen) = raw_orders(&app, "uplink", start, end).await;
@@ -221,6 +225,28 @@ async fn every_figure_equals_a_recomputation_from_the_raw_rows() {
     .await;
     assert_eq!(incidents, 1);
     assert_eq!(figure(&d, "short_weight_incidents"), Some(incidents));
+    // By area, read through the lot: its station sees the loss and the incident, another none.
+    let mut c = app.db.reader().await.unwrap();
+    let county = app.a.county_id.to_string();
+    let here: String = sqlx::query_scalar("SELECT MIN(station_id) FROM lots WHERE county_id = $1")
+        .bind(&county)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+    let other: String =
+        sqlx::query_scalar("SELECT MIN(station_id) FROM stations WHERE county_id = $1 AND station_id <> $2")
+            .bind(&county)
+            .bind(&here)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    drop(c);
+    let period = format!("from={}&to={}&by=week", date(from), date(to));
+    let at = dashboard(&app, &auditor, &format!("{period}&station={here}")).await;
+    assert_eq!((figure(&at, "loss_at_hub"), figure(&at, "short_weight_incidents")), (Some(800), Some(1)));
+    let elsewhere = dashboard(&app, &auditor, &format!("{period}&station={other}")).await;
+    assert_eq!(figure(&elsewhere, "loss_at_hub").unwrap_or(0), 0);
+    assert_eq!(figure(&elsewhere, "short_weight_incidents").unwrap_or(0), 0);
 
     // Logistics from the plan as the API returned it.
     let p = &plan["plan"];
