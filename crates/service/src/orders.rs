@@ -272,7 +272,8 @@ pub async fn place_order(
         return_until_us: None,
         allowed: OrderState::Placed.allowed(),
     };
-    // A code another open order at the station uses is drawn again.
+    // A pickup code another open order at the station uses, or an order number or payment
+    // reference another order has, is drawn again.
     let mut tries = 0;
     while !repo::insert_order_with_free_code(c, &order, actor.user_id).await? {
         tries += 1;
@@ -280,6 +281,8 @@ pub async fn place_order(
             return Err(ServiceError::Conflict { kind: "pickup-codes-exhausted", field: "station_id".into() });
         }
         order.pickup_code = Some(new_pickup_code());
+        order.order_no = order_no(order.direction, now);
+        order.payment_reference = payment_reference();
     }
     let default_ttl = uplink_core::settings::CountySettings::default().reservation_ttl_us();
     repo::schedule_reservation_expiry(c, county, order.id, crate::jobs::EXPIRE_RESERVATION, now, default_ttl).await?;

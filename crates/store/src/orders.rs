@@ -67,8 +67,10 @@ pub async fn insert_order(c: &mut AnyConnection, o: &Order, placed_by: UserId) -
 }
 
 /// Inserts the order unless another open order at its station already uses its pickup code
-/// (codes are unique per station while open): false then, and nothing is written. The check and
-/// the insert are one statement.
+/// (codes are unique per station while open) or another order has its order number or payment
+/// reference (random, unique in the county): false then, and nothing is written, so the caller
+/// draws them again. The check and the insert are one statement; the conflict is not an error,
+/// which on PostgreSQL would end the use case's transaction.
 pub async fn insert_order_with_free_code(
     c: &mut AnyConnection,
     o: &Order,
@@ -80,7 +82,7 @@ pub async fn insert_order_with_free_code(
         placed_by,
         "SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$18 WHERE NOT EXISTS \
          (SELECT 1 FROM orders WHERE county_id = $1 AND station_id = $10 AND pickup_code = $13 \
-         AND state NOT IN ('settled', 'cancelled', 'returned'))",
+         AND state NOT IN ('settled', 'cancelled', 'returned')) ON CONFLICT DO NOTHING",
     )
     .await?;
     if inserted {

@@ -607,3 +607,60 @@ async fn unpaid_orders_give_their_stock_back_and_delivered_ones_are_accepted_aft
     assert_eq!(done["state"], "settled");
     books_balance(&app).await;
 }
+
+#[tokio::test]
+async fn an_order_number_or_payment_reference_already_taken_is_drawn_again_not_an_error() {
+    let app = spawn_app().await;
+    let c = app.a.county_id;
+    let supplier_t = app.token(&app.user_a("supplier")).await;
+    let supplier = person(&app, &app.user_a("supplier")).await;
+    let listing = rice_cooker(&app, &supplier_t, supplier["id"].as_str().unwrap(), 5).await;
+    let agent_t = app.token(&app.user_a("agent")).await;
+    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
+        ["id"]
+        .clone();
+    let placed = ok(
+        post(
+            &app,
+            &agent_t,
+            &format!("/api/v1/counties/{c}/orders"),
+            json!({"buyer_id": villager, "lines": [{"listing_id": listing, "units": 1}]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let oid: OrderId = placed["id"].as_str().unwrap().parse().unwrap();
+    let first = {
+        let mut r = app.db.reader().await.unwrap();
+        uplink_store::orders::get_order(&mut r, c, oid).await.unwrap().unwrap()
+    };
+    let user: uplink_core::UserId = {
+        let mut r = app.db.reader().await.unwrap();
+        let id: String = sqlx::query_scalar("SELECT placed_by_user FROM orders WHERE county_id = $1 AND order_id = $2")
+            .bind(c.to_string())
+            .bind(oid.to_string())
+            .fetch_one(&mut *r)
+            .await
+            .unwrap();
+        id.parse().unwrap()
+    };
+    // A second order drawing the first one's order number, then its payment reference: refused
+    // without an error (the transaction goes on), nothing written; with fresh draws it is written.
+    let mut tx = app.db.begin().await.unwrap();
+    let mut second = first.clone();
+    second.id = OrderId::new();
+    second.pickup_code = Some("000001".into());
+    second.payment_reference = "UPTESTTESTTE".into();
+    assert!(!uplink_store::orders::insert_order_with_free_code(&mut tx, &second, user).await.unwrap());
+    second.order_no = "D000000-TESTNO".into();
+    second.payment_reference = first.payment_reference.clone();
+    assert!(!uplink_store::orders::insert_order_with_free_code(&mut tx, &second, user).await.unwrap());
+    second.payment_reference = "UPTESTTESTTE".into();
+    assert!(uplink_store::orders::insert_order_with_free_code(&mut tx, &second, user).await.unwrap());
+    let got = uplink_store::orders::get_order(&mut tx, c, second.id).await.unwrap().expect("written");
+    assert_eq!(got.order_no, "D000000-TESTNO");
+    drop(tx);
+    let mut r = app.db.reader().await.unwrap();
+    assert!(uplink_store::orders::get_order(&mut r, c, second.id).await.unwrap().is_none(), "rolled back");
+}
