@@ -35,6 +35,7 @@ pub async fn rebuild(db: &Db, county: CountyId) -> Result<u64> {
     if let Some((lo, hi)) = repo::order_span(&mut tx, county).await? {
         rows = repo::recompute_days(&mut tx, county, off, day_of(lo, off), day_of(hi, off)).await?;
     }
+    repo::analyze(&mut tx).await?;
     tx.commit().await?;
     Ok(rows)
 }

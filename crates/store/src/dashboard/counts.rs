@@ -2,7 +2,7 @@
 //! 0010) within an area: intake lots and their payments, hand-off losses, claims, weight-loss
 //! incidents, and the figures taken from each stored dispatch plan.
 
-use super::{Area, ORDER_STATION, area_filter, bind_area};
+use super::{Area, ORDER_STATION, area_filter, bind_area, period_read};
 use crate::error::StoreError;
 use crate::row;
 use sqlx::AnyConnection;
@@ -37,7 +37,7 @@ pub async fn intake_sums(
          WHERE l.county_id = $1 AND l.farmer_id IS NOT NULL AND l.made_us >= $2 AND l.made_us < $3 {}",
         area_filter("l.station_id", 4)
     );
-    let q = sqlx::query(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
+    let q = period_read(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
     let r = bind_area(q, area).fetch_one(&mut *c).await?;
     // The farmer is paid by the ledger transfer whose key names the lot (`service::intake`), made
     // only for a payout above zero (a transfer moves a positive amount): looking up only those
@@ -49,7 +49,7 @@ pub async fn intake_sums(
          AND l.made_us >= $2 AND l.made_us < $3 {}",
         area_filter("l.station_id", 4)
     );
-    let q = sqlx::query(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
+    let q = period_read(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
     let p = bind_area(q, area).fetch_one(&mut *c).await?;
     Ok(IntakeSums {
         payouts_fen: row::int(&r, "payouts")?,
@@ -89,7 +89,7 @@ pub async fn losses(
          GROUP BY e.place_kind",
         lot_in_area("e.lot_id", 4)
     );
-    let q = sqlx::query(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
+    let q = period_read(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
     let rows = bind_area(q, area).fetch_all(c).await?;
     rows.iter().map(|r| Ok((row::text(r, "place_kind")?, row::int(r, "loss_g")?))).collect()
 }
@@ -120,14 +120,14 @@ pub async fn claim_sums(
         "SELECT COUNT(*) AS opened, COUNT(CASE WHEN cl.kind = 'short_weight' THEN 1 END) AS short_weight \
          FROM claims cl WHERE cl.county_id = $1 AND cl.opened_us >= $2 AND cl.opened_us < $3 {in_area}"
     );
-    let q = sqlx::query(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
+    let q = period_read(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
     let r = bind_area(q, area).fetch_one(&mut *c).await?;
     let sql = format!(
         "SELECT cl.outcome, COUNT(*) AS n FROM claims cl \
          WHERE cl.county_id = $1 AND cl.outcome IS NOT NULL AND cl.decided_us >= $2 AND cl.decided_us < $3 {in_area} \
          GROUP BY cl.outcome"
     );
-    let q = sqlx::query(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
+    let q = period_read(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
     let rows = bind_area(q, area).fetch_all(c).await?;
     let decided =
         rows.iter().map(|r| Ok((row::text(r, "outcome")?, row::int(r, "n")?))).collect::<Result<_, StoreError>>()?;
@@ -147,7 +147,7 @@ pub async fn weight_incidents(
          WHERE i.county_id = $1 AND i.kind = 'weight_loss' AND i.opened_us >= $2 AND i.opened_us < $3 {}",
         lot_in_area("i.lot_id", 4)
     );
-    let q = sqlx::query(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
+    let q = period_read(&sql).bind(county.to_string()).bind(start_us).bind(end_us);
     row::int(&bind_area(q, area).fetch_one(c).await?, "n")
 }
 
