@@ -45,7 +45,6 @@ pub struct HistoryWritten {
     pub plans: u64,
 }
 
-
 /// A person of the county, as the records name them.
 #[derive(Debug, Clone)]
 struct Who {

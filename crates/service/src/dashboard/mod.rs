@@ -205,7 +205,7 @@ macro_rules! on_reader {
     ($db:expr, |$c:ident| $call:expr) => {
         async {
             let mut $c = $db.reader().await?;
-            Ok::<_, crate::ServiceError>($call.await?)
+            $call.await.map_err(crate::ServiceError::from)
         }
     };
 }
