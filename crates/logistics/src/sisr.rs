@@ -138,8 +138,13 @@ impl RoutePlanner for SisrPlanner {
             s.ruin(&mut cur);
             s.recreate(&mut cur);
             let obj = cur.objective(penalty);
+            // Insertions are checked as they are made, removals are not: they assume a shorter
+            // route is never later, which travel times need not obey (a road model's detours).
+            // So a result is accepted only when every route is feasible; the random draw comes
+            // first, so the search's sequence does not depend on that check.
+            let tolerance = temp * s.rng.unit().max(1e-300).ln();
             // Accept if better than the current cost plus a random tolerance shrinking with T.
-            if (obj as f64) < cur_obj as f64 - temp * s.rng.unit().max(1e-300).ln() {
+            if (obj as f64) < cur_obj as f64 - tolerance && cur.tours.iter().all(|t| t.is_feasible(&m)) {
                 s.commit();
                 cur_obj = obj;
                 if obj < best_obj {

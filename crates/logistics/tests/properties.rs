@@ -31,9 +31,25 @@ fn day(max_jobs: usize, max_trucks: usize) -> impl Strategy<Value = Day> {
 
 /// Places on a grid of 1 km squares, Manhattan roads at 36 km/h.
 fn problem(d: &Day) -> Problem {
+    problem_with_delays(d, &[])
+}
+
+/// [`problem`], each trip from place `a` to place `b` slower by `delays[a * n + b]` seconds (when
+/// given): a road model's detours, which break the triangle inequality.
+fn problem_with_delays(d: &Day, delays: &[i64]) -> Problem {
+    let n = d.places.len();
     let km = |a: (i64, i64), b: (i64, i64)| (a.0 - b.0).abs() + (a.1 - b.1).abs();
     let dist = d.places.iter().map(|&a| d.places.iter().map(|&b| km(a, b) * 1000).collect()).collect();
-    let dur = d.places.iter().map(|&a| d.places.iter().map(|&b| km(a, b) * 100).collect()).collect();
+    let dur = (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| {
+                    let delay = if a == b { 0 } else { delays.get(a * n + b).copied().unwrap_or(0) };
+                    km(d.places[a], d.places[b]) * 100 + delay
+                })
+                .collect()
+        })
+        .collect();
     let jobs = d
         .jobs
         .iter()
@@ -109,6 +125,18 @@ proptest! {
             let e = check(&p, &plan);
             prop_assert!(e.is_ok(), "{:?} on {:?}", e, d);
         }
+    }
+
+    #[test]
+    fn plans_pass_the_checker_where_travel_times_break_the_triangle_inequality(
+        d in day(14, 2),
+        delays in proptest::collection::vec(0i64..6000, 49),
+        seed in 0u64..1000,
+    ) {
+        let p = problem_with_delays(&d, &delays);
+        let plan = SisrPlanner::default().plan(&p, Budget::iterations(300, seed), &mut |_| {});
+        let e = check(&p, &plan);
+        prop_assert!(e.is_ok(), "{:?} on {:?} with {:?}", e, d, delays);
     }
 
     #[test]

@@ -210,8 +210,8 @@ impl Tour {
         self.latest[0] = self.latest.get(1).map_or(v.shift.1, |&l| l - m.t(v.start, self.loc(m, 1)));
     }
 
-    /// The route is on time and within capacity. Only needed in debug assertions and tests:
-    /// every insertion is checked before it is made.
+    /// The route is on time and within capacity. Every insertion is checked before it is made;
+    /// removals are not, so the search checks a whole result before accepting it.
     pub fn is_feasible(&self, m: &Model) -> bool {
         let v = &m.vehicles[self.vehicle];
         let n = self.jobs.len();
