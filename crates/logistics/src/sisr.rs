@@ -138,13 +138,10 @@ impl RoutePlanner for SisrPlanner {
             s.ruin(&mut cur);
             s.recreate(&mut cur);
             let obj = cur.objective(penalty);
-            // Insertions are checked as they are made, removals are not: they assume a shorter
-            // route is never later, which travel times need not obey (a road model's detours).
-            // So a result is accepted only when every route is feasible; the random draw comes
-            // first, so the search's sequence does not depend on that check.
             let tolerance = temp * s.rng.unit().max(1e-300).ln();
-            // Accept if better than the current cost plus a random tolerance shrinking with T.
-            if (obj as f64) < cur_obj as f64 - tolerance && cur.tours.iter().all(|t| t.is_feasible(&m)) {
+            // Accept if better than the current cost plus a random tolerance shrinking with T,
+            // and feasible (the random draw comes first, so the sequence does not depend on it).
+            if (obj as f64) < cur_obj as f64 - tolerance && s.touched_feasible(&cur) {
                 s.commit();
                 cur_obj = obj;
                 if obj < best_obj {
@@ -240,6 +237,13 @@ impl<'a> Search<'a> {
             self.touched[t] = true;
             self.saved.push((t, st.tours[t].jobs.clone()));
         }
+    }
+
+    /// The tours changed in this iteration are feasible (the others were when it began).
+    /// Insertions are checked as they are made, removals are not: they assume a shorter route is
+    /// never later, which travel times need not obey (a road model's detours).
+    fn touched_feasible(&self, st: &State) -> bool {
+        self.saved.iter().all(|&(t, _)| st.tours[t].is_feasible(self.m))
     }
 
     fn commit(&mut self) {
