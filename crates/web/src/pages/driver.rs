@@ -310,7 +310,7 @@ async fn record_stop(State(st): State<AppState>, ctx: Ctx, Path(county): Path<St
     let unit = v.weight_unit().await?;
     let stop = f.get("stop").trim().parse::<i64>().ok();
     let field = stop_field(stop.unwrap_or(0), f.get("ref"));
-    let plan: PlanId = f.get("plan").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let plan: PlanId = v.id(f.get("plan"))?;
     let mut errs = Errs::default();
     let Some(weight) = f.weight(&field, unit, &mut errs, &v) else {
         return render(&v, &Fields::default(), &f, &errs).await;
@@ -329,7 +329,7 @@ async fn record_stop(State(st): State<AppState>, ctx: Ctx, Path(county): Path<St
 async fn hand_to_hub(State(st): State<AppState>, ctx: Ctx, Path(county): Path<String>, Form(f): FormIn) -> Pg {
     let (v, f) = View::posted(&st, &ctx, &county, f)?;
     let unit = v.weight_unit().await?;
-    let lot: LotId = f.get("lot").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let lot: LotId = v.id(f.get("lot"))?;
     let field = lot_field(&lot.to_string());
     let mut errs = Errs::default();
     let Some(weight) = f.weight(&field, unit, &mut errs, &v) else {

@@ -221,6 +221,12 @@ impl View {
         error_page(&self.st, self.lang, Some(&self.csrf), e)
     }
 
+    /// An id from the address or a form: one that does not parse names no record, so it is the
+    /// same "not found" page as an id of another county's record.
+    pub fn id<T: std::str::FromStr>(&self, raw: &str) -> Result<T, Response> {
+        raw.parse().map_err(|_| self.fail(ServiceError::NotFound))
+    }
+
     pub fn has_role(&self, roles: &[Role]) -> bool {
         self.actor.is_admin || self.actor.roles_in(self.county).iter().any(|r| roles.contains(r))
     }

@@ -158,7 +158,7 @@ async fn rate(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
     let (v, f) = View::posted(&st, &ctx, &county, f)?;
-    let order: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let order: OrderId = v.id(&id)?;
     let mut errs = Errs::default();
     let Some(stars) = f.int("stars", &mut errs, &v) else {
         return super::orders::render(&v, &id, &Fields::default(), &f, &errs).await;
@@ -179,7 +179,7 @@ async fn claim_page(State(st): State<AppState>, ctx: Ctx, Path((county, id)): Pa
 }
 
 async fn render_claim(v: &View, id: &str, f: &Fields, errs: &Errs) -> Pg {
-    let id: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let id: OrderId = v.id(id)?;
     let o = uplink_service::orders::get_order(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     if !is_buyer(v, &o) {
         return Err(v.fail(ServiceError::NotFound));
@@ -237,7 +237,7 @@ async fn open_claim(
     let v = View::open(&st, &ctx, &county)?;
     let (mut f, photo, too_large) = forms::multipart(mp, "photo").await;
     check_csrf(&v, &f)?;
-    let order: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let order: OrderId = v.id(&id)?;
     let o = uplink_service::orders::get_order(&v.st.db, &v.actor, v.county, order).await.map_err(|e| v.fail(e))?;
     let mut errs = Errs::default();
     if too_large {

@@ -137,7 +137,7 @@ async fn order_page(
 
 /// The order's page; `f` and `errs` are what was typed into its rating form and what was wrong.
 pub async fn render(v: &View, id: &str, q: &Fields, f: &Fields, errs: &Errs) -> Pg {
-    let id: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let id: OrderId = v.id(id)?;
     let o = uc::get_order(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let hist = uc::history(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let here = v.href(&format!("orders/{id}"));
@@ -192,7 +192,7 @@ async fn make_move(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
     let (v, f) = View::posted(&st, &ctx, &county, f)?;
-    let id: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let id: OrderId = v.id(&id)?;
     let idem = f.idem("page-move");
     let (db, a, c, k) = (&v.st.db, &v.actor, v.county, idem.as_ref());
     let event = f.get("event");

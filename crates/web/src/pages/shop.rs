@@ -127,7 +127,7 @@ async fn product_page(State(st): State<AppState>, ctx: Ctx, Path((county, id)): 
 }
 
 async fn render_product(v: &View, id: &str, f: &Fields, errs: &Errs) -> Pg {
-    let id: ListingId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let id: ListingId = v.id(id)?;
     let l = get_listing(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let unit = unit_name(v.lang, &l);
     let mut b = tabs(v);
@@ -196,7 +196,7 @@ async fn order(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
     let (v, f) = View::posted(&st, &ctx, &county, f)?;
-    let listing_id: ListingId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let listing_id: ListingId = v.id(&id)?;
     let mut errs = Errs::default();
     let units = f.int("units", &mut errs, &v);
     let drop_point_id = match f.opt("drop_point_id") {

@@ -19,7 +19,7 @@ use uplink_core::people::Role;
 use uplink_core::window::WindowState;
 use uplink_core::{DropPointId, ProductId, WindowId};
 use uplink_service::windows::{self as uc, PreorderInput, WindowQuery};
-use uplink_service::{ServiceError, catalog, settings};
+use uplink_service::{catalog, settings};
 use uplink_store::windows::Window;
 
 pub fn router() -> Router<AppState> {
@@ -125,7 +125,7 @@ async fn window_page(State(st): State<AppState>, ctx: Ctx, Path((county, id)): P
 }
 
 async fn render(v: &View, id: &str, f: &Fields, errs: &Errs) -> Pg {
-    let id: WindowId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let id: WindowId = v.id(id)?;
     let w = uc::get_window(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let grades = grades_of(v, w.product_id).await;
     let now = uplink_store::now_us();
@@ -197,7 +197,7 @@ async fn preorder(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
     let (v, f) = View::posted(&st, &ctx, &county, f)?;
-    let window: WindowId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let window: WindowId = v.id(&id)?;
     let mut errs = Errs::default();
     let kg = f.int("kg", &mut errs, &v);
     let drop_point_id = match f.get("drop_point_id").trim().parse::<DropPointId>() {

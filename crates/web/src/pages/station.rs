@@ -378,7 +378,7 @@ fn url_part(s: &str) -> String {
 async fn render_order(v: &View, q: &Fields, errs: &Errs) -> Pg {
     my_station(v).await?;
     let db = &v.st.db;
-    let buyer_id: PersonId = q.get("buyer").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let buyer_id: PersonId = v.id(q.get("buyer"))?;
     let buyer = people_uc::get_person(db, &v.actor, v.county, buyer_id).await.map_err(|e| v.fail(e))?;
     let cart = parse_cart(q.get("cart"));
     let cart_s = cart_text(&cart);
@@ -479,7 +479,7 @@ async fn place(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Pg {
     let (v, f) = View::posted(&st, &ctx, &county, f)?;
-    let buyer_id: PersonId = f.get("buyer").parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let buyer_id: PersonId = v.id(f.get("buyer"))?;
     let lines = parse_cart(f.get("cart"))
         .into_iter()
         .map(|(listing_id, units)| LineInput { listing_id, units, grade: None })
@@ -511,7 +511,7 @@ async fn place(
 async fn receipt(State(st): State<AppState>, ctx: Ctx, Path((county, id)): Path<(String, String)>) -> Pg {
     let v = View::open(&st, &ctx, &county)?;
     let station = my_station(&v).await?;
-    let id: OrderId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let id: OrderId = v.id(&id)?;
     let o = uc::get_order(&v.st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let buyer = name_of(&v, o.buyer_id).await;
     let code = o.pickup_code.clone().unwrap_or_default();

@@ -17,7 +17,6 @@ use axum::http::HeaderMap;
 use axum::routing::get;
 use uplink_core::lot::LotCode;
 use uplink_core::{Grams, LotId};
-use uplink_service::ServiceError;
 use uplink_service::catalog::get_product;
 use uplink_service::intake;
 
@@ -42,7 +41,7 @@ async fn lot_page(
 ) -> Pg {
     let v = View::open(&st, &ctx, &county)?;
     let q = Fields::from(q);
-    let id: LotId = id.parse().map_err(|_| v.fail(ServiceError::NotFound))?;
+    let id: LotId = v.id(&id)?;
     let r = intake::receipt(&st.db, &v.actor, v.county, id).await.map_err(|e| v.fail(e))?;
     let lot = &r.lot;
     let product = get_product(&st.db, &v.actor, v.county, lot.product_id).await.map_err(|e| v.fail(e))?;
