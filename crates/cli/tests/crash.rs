@@ -27,27 +27,6 @@ const PASSWORD: &str = "uplink-demo";
 const STOCK_PER_CYCLE: i64 = 250;
 const CLIENTS: usize = 4;
 
-/// A fresh database: a temporary SQLite file, or a new schema on the PostgreSQL server.
-async fn fresh_db_url() -> String {
-    match std::env::var("UPLINK_TEST_DB") {
-        Ok(base) if base.starts_with("postgres") => {
-            let schema = format!("crash_{}", uuid::Uuid::now_v7().simple());
-            let admin = Db::connect(&DbUrl::parse(&base).expect("UPLINK_TEST_DB")).await.expect("PostgreSQL");
-            let mut tx = admin.begin().await.expect("begin");
-            sqlx::raw_sql(&format!("CREATE SCHEMA {schema}")).execute(&mut *tx).await.expect("create schema");
-            tx.commit().await.expect("commit");
-            admin.close().await;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}options=-c%20search_path%3D{schema}")
-        }
-        _ => {
-            let dir = std::env::temp_dir().join("uplink-crash");
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7().simple())).display())
-        }
-    }
-}
-
 /// `uplink demo --no-serve --no-trade`: seeds the county (no demo orders, so every order counted is ours) and returns the demo log-ins by role.
 async fn seed(db: &str) -> BTreeMap<String, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_uplink"))
@@ -212,7 +191,7 @@ async fn client(http: reqwest::Client, base: Arc<RwLock<String>>, s: Arc<Story>,
 async fn orders_acknowledged_before_a_kill_9_survive_it_exactly_once_and_the_books_balance() {
     let cycles: usize = std::env::var("UPLINK_CRASH_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let initial_stock = STOCK_PER_CYCLE * cycles as i64;
-    let db = fresh_db_url().await;
+    let db = uplink_store::scratch::fresh_db_url("crash").await;
     let logins = seed(&db).await;
     let http = reqwest::Client::new();
 

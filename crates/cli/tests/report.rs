@@ -6,27 +6,6 @@
 use std::process::Command;
 use uplink_store::{Db, DbUrl};
 
-/// A fresh database: a temporary SQLite file, or a new schema on the PostgreSQL server.
-async fn fresh_db_url() -> String {
-    match std::env::var("UPLINK_TEST_DB") {
-        Ok(base) if base.starts_with("postgres") => {
-            let schema = format!("report_{}", uuid::Uuid::now_v7().simple());
-            let admin = Db::connect(&DbUrl::parse(&base).expect("UPLINK_TEST_DB")).await.expect("PostgreSQL");
-            let mut tx = admin.begin().await.expect("begin");
-            sqlx::raw_sql(&format!("CREATE SCHEMA {schema}")).execute(&mut *tx).await.expect("create schema");
-            tx.commit().await.expect("commit");
-            admin.close().await;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}options=-c%20search_path%3D{schema}")
-        }
-        _ => {
-            let dir = std::env::temp_dir().join("uplink-report");
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7().simple())).display())
-        }
-    }
-}
-
 fn uplink(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_uplink")).args(args).env("RUST_LOG", "warn").output().expect("run uplink")
 }
@@ -38,7 +17,7 @@ fn digits(s: &str) -> i64 {
 
 #[tokio::test]
 async fn uplink_report_prints_the_figures_and_writes_every_table() {
-    let url = fresh_db_url().await;
+    let url = uplink_store::scratch::fresh_db_url("report").await;
     let out = uplink(&["demo", "--no-serve", "--no-trade", "--db", &url]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // The demo's trade, made through the use cases: orders both ways and claims.

@@ -21,6 +21,7 @@ pub mod notices;
 pub mod orders;
 pub mod people;
 pub mod row;
+pub mod scratch;
 pub mod sessions;
 pub mod trust;
 pub mod windows;

@@ -21,24 +21,7 @@ pub struct TestApp {
 
 /// A fresh database URL: a temporary SQLite file, or a new schema on the PostgreSQL server.
 pub async fn fresh_db_url() -> String {
-    match std::env::var("UPLINK_TEST_DB") {
-        Ok(base) if base.starts_with("postgres") => {
-            let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-            let admin =
-                Db::connect(&DbUrl::parse(&base).expect("UPLINK_TEST_DB")).await.expect("connect to PostgreSQL");
-            let mut tx = admin.begin().await.expect("begin");
-            sqlx::raw_sql(&format!("CREATE SCHEMA {schema}")).execute(&mut *tx).await.expect("create schema");
-            tx.commit().await.expect("commit");
-            admin.close().await;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}options=-c%20search_path%3D{schema}")
-        }
-        _ => {
-            let dir = std::env::temp_dir().join("uplink-tests");
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7().simple())).display())
-        }
-    }
+    uplink_store::scratch::fresh_db_url("t").await
 }
 
 pub fn on_postgres() -> bool {
