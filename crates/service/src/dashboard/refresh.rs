@@ -12,7 +12,7 @@ use uplink_core::time::{US_PER_DAY, utc_offset_min};
 use uplink_logistics::JobKind;
 use uplink_logistics::dispatch::DayPlan;
 use uplink_store::dashboard::{self as repo, Mark, PlanFigures, SLOT_US, WHOLE_COUNTY};
-use uplink_store::{Conn, Db, StoreError};
+use uplink_store::{Conn, Db};
 
 /// The county's offset from UTC in microseconds.
 pub(super) async fn offset_us(c: &mut Conn, county: CountyId) -> Result<i64> {
@@ -77,17 +77,9 @@ pub async fn refresh(db: &Db, now_us: i64) -> Result<usize> {
     Ok(done)
 }
 
-/// The stored plan report's part the dashboard reads.
-#[derive(serde::Deserialize)]
-struct Report {
-    plan: DayPlan,
-}
-
 /// What the dashboard takes from a stored plan's report (see [`plan_figures`]).
 fn report_figures(report: &str) -> Result<PlanFigures> {
-    let r: Report = serde_json::from_str(report)
-        .map_err(|e| ServiceError::Store(StoreError::Corrupt(format!("plan report unreadable: {e}"))))?;
-    Ok(plan_figures(&r.plan))
+    Ok(plan_figures(&crate::dispatch::report_plan(report)?))
 }
 
 /// What the dashboard takes from a plan: cost and weight by direction (the cost the plan

@@ -112,7 +112,8 @@ fn summary(r: &PlanRow) -> PlanSummary {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+/// A stored plan's report, as [`report_json`] writes it.
+#[derive(Deserialize)]
 struct Report {
     plan: DayPlan,
     inputs: PlanInputs,
@@ -223,18 +224,25 @@ pub(crate) fn report_json(plan: &DayPlan, inputs: &PlanInputs) -> Result<String>
     serde_json::to_string(&ReportRef { plan, inputs }).map_err(|e| corrupt(format!("plan not serialisable: {e}")))
 }
 
+/// The plan of a stored report, without what it was made from.
+pub(crate) fn report_plan(report: &str) -> Result<DayPlan> {
+    #[derive(Deserialize)]
+    struct PlanOnly {
+        plan: DayPlan,
+    }
+    let r: PlanOnly = serde_json::from_str(report).map_err(|e| corrupt(format!("plan report unreadable: {e}")))?;
+    Ok(r.plan)
+}
+
 /// Stores `row` as the next version of its date, inside `tx`, with the dashboard's figures of it
 /// in the same transaction, and returns the plan as stored.
 async fn store_plan(c: &mut uplink_store::Conn, mut row: PlanRow, mut out: PlanOut) -> Result<PlanOut> {
     row.version = repo::next_plan_version(c, row.county_id, &row.date).await?;
     row.report = report_json(&out.plan, &out.inputs)?;
-    let rep = Report { plan: out.plan, inputs: out.inputs };
     repo::insert_plan(c, &row).await?;
-    let figures = crate::dashboard::plan_figures(&rep.plan);
+    let figures = crate::dashboard::plan_figures(&out.plan);
     uplink_store::dashboard::save_plan_figures(c, row.county_id, row.id, &row.date, &figures).await?;
     out.summary = summary(&row);
-    out.plan = rep.plan;
-    out.inputs = rep.inputs;
     Ok(out)
 }
 
