@@ -68,11 +68,7 @@ const ACCOUNTS: Table = Table {
         "credits_pending",
         "created_us",
     ],
-    tail: " ON CONFLICT (county_id, account_id) DO UPDATE SET \
-           debits_posted = ledger_accounts.debits_posted + excluded.debits_posted, \
-           credits_posted = ledger_accounts.credits_posted + excluded.credits_posted, \
-           debits_pending = ledger_accounts.debits_pending + excluded.debits_pending, \
-           credits_pending = ledger_accounts.credits_pending + excluded.credits_pending",
+    tail: crate::ledger::ADD_TOTALS_ON_CONFLICT,
 };
 
 macro_rules! table {

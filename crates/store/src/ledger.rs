@@ -467,20 +467,25 @@ fn guard(m: &Move) -> Option<&'static str> {
     }
 }
 
+/// An account row inserted where it exists already adds its totals to the existing ones.
+pub(crate) const ADD_TOTALS_ON_CONFLICT: &str = " ON CONFLICT (county_id, account_id) DO UPDATE SET \
+    debits_posted = ledger_accounts.debits_posted + excluded.debits_posted, \
+    debits_pending = ledger_accounts.debits_pending + excluded.debits_pending, \
+    credits_posted = ledger_accounts.credits_posted + excluded.credits_posted, \
+    credits_pending = ledger_accounts.credits_pending + excluded.credits_pending";
+
 /// Applies two sides that cannot be refused in one statement, making either account on first
 /// use. The rows go in the order given (sorted by account), as the one-by-one updates lock them.
 async fn upsert_both(c: &mut AnyConnection, county: CountyId, moves: &[Move; 2]) -> Result<(), LedgerError> {
-    let mut q = sqlx::query(
-        "INSERT INTO ledger_accounts (county_id, account_id, debits_posted, debits_pending, credits_posted, \
-         credits_pending, kind, owner_id, normal, floor_fen, created_us) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,0,$18), ($1,$10,$11,$12,$13,$14,$15,$16,$17,0,$18) \
-         ON CONFLICT (county_id, account_id) DO UPDATE \
-         SET debits_posted = ledger_accounts.debits_posted + excluded.debits_posted, \
-         debits_pending = ledger_accounts.debits_pending + excluded.debits_pending, \
-         credits_posted = ledger_accounts.credits_posted + excluded.credits_posted, \
-         credits_pending = ledger_accounts.credits_pending + excluded.credits_pending",
-    )
-    .bind(county.to_string());
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "INSERT INTO ledger_accounts (county_id, account_id, debits_posted, debits_pending, credits_posted, \
+             credits_pending, kind, owner_id, normal, floor_fen, created_us) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,0,$18), ($1,$10,$11,$12,$13,$14,$15,$16,$17,0,$18)\
+             {ADD_TOTALS_ON_CONFLICT}"
+        )
+    });
+    let mut q = sqlx::query(&SQL).bind(county.to_string());
     for m in moves {
         let (debits, credits) = if m.debit { ((m.posted, m.pending), (0, 0)) } else { ((0, 0), (m.posted, m.pending)) };
         q = q
