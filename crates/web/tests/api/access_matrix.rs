@@ -408,11 +408,7 @@ async fn order_ids(app: &TestApp) -> OrderIds {
     let agent_t = app.token(&app.user_a("agent")).await;
     let agent = crate::orders::person(app, &app.user_a("agent")).await;
     let station = agent["station_id"].as_str().unwrap().to_string();
-    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
-        ["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let villager = crate::orders::first_villager(app, &agent_t, c).await.as_str().unwrap().to_string();
     let orders = format!("/api/v1/counties/{c}/orders");
     let o = crate::orders::post(
         app,

@@ -51,9 +51,7 @@ async fn random_order_operations_keep_the_books_balanced_and_post_nothing_twice(
     );
     let agent = person(&app, &app.user_a("agent")).await;
     let station = agent["station_id"].as_str().unwrap().to_string();
-    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
-        ["id"]
-        .clone();
+    let villager = crate::orders::first_villager(&app, &agent_t, c).await;
     let orders = format!("/api/v1/counties/{c}/orders");
     let mut dice = Dice(std::env::var("UPLINK_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20_260_803));
     let mut ids: Vec<(String, String)> = Vec::new();

@@ -63,6 +63,11 @@ pub async fn person(app: &TestApp, username: &str) -> Value {
     }
 }
 
+/// The first villager of county `c` the agent `agent_t` sees: their id.
+pub async fn first_villager(app: &TestApp, agent_t: &str, c: CountyId) -> Value {
+    app.get_json(agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]["id"].clone()
+}
+
 pub async fn stock_of(app: &TestApp, t: &str, listing: &str) -> i64 {
     let l = app.get_json(t, &format!("/api/v1/counties/{}/listings/{listing}", app.a.county_id)).await;
     l["stock_units"].as_i64().or(l["offered_units"].as_i64()).unwrap()
@@ -357,9 +362,7 @@ async fn the_same_order_replayed_five_times_is_one_order_and_one_escrow_hold() {
     let supplier = person(&app, &app.user_a("supplier")).await;
     let listing = rice_cooker(&app, &supplier_t, supplier["id"].as_str().unwrap(), 5).await;
     let agent_t = app.token(&app.user_a("agent")).await;
-    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
-        ["id"]
-        .clone();
+    let villager = first_villager(&app, &agent_t, c).await;
     let body = json!({"buyer_id": villager, "lines": [{"listing_id": listing, "units": 2}]});
     let mut ids = Vec::new();
     for _ in 0..5 {
@@ -404,9 +407,7 @@ async fn bad_orders_are_refused_clearly_and_change_nothing() {
     let supplier = person(&app, &app.user_a("supplier")).await;
     let listing = rice_cooker(&app, &supplier_t, supplier["id"].as_str().unwrap(), 5).await;
     let (agent_t, buyer_t) = (app.token(&app.user_a("agent")).await, app.token(&app.user_a("buyer")).await);
-    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
-        ["id"]
-        .clone();
+    let villager = first_villager(&app, &agent_t, c).await;
     let orders = format!("/api/v1/counties/{c}/orders");
     let line = |units: Value| json!({"buyer_id": villager, "lines": [{"listing_id": listing, "units": units}]});
     let count_url = format!("{orders}?limit=1");
@@ -515,9 +516,7 @@ async fn a_cancellation_and_a_return_reverse_exactly_what_happened() {
     let agent = person(&app, &app.user_a("agent")).await;
     let agent_id: PersonId = id_of(&agent);
     let station: StationId = agent["station_id"].as_str().unwrap().parse().unwrap();
-    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
-        ["id"]
-        .clone();
+    let villager = first_villager(&app, &agent_t, c).await;
     let orders = format!("/api/v1/counties/{c}/orders");
     let new_order =
         || post(&app, &agent_t, &orders, json!({"buyer_id": villager, "lines": [{"listing_id": listing, "units": 1}]}));
@@ -616,9 +615,7 @@ async fn an_order_number_or_payment_reference_already_taken_is_drawn_again_not_a
     let supplier = person(&app, &app.user_a("supplier")).await;
     let listing = rice_cooker(&app, &supplier_t, supplier["id"].as_str().unwrap(), 5).await;
     let agent_t = app.token(&app.user_a("agent")).await;
-    let villager = app.get_json(&agent_t, &format!("/api/v1/counties/{c}/people?role=buyer&limit=1")).await["items"][0]
-        ["id"]
-        .clone();
+    let villager = first_villager(&app, &agent_t, c).await;
     let placed = ok(
         post(
             &app,
